@@ -1,0 +1,196 @@
+"""A plan: the output tables of a run, assembled from the decisions (dataset.md, "Outputs")."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from promiseplan.dataset.schema import OUTPUT_TABLES
+from promiseplan.engine.orders import ScheduleLine
+from promiseplan.engine.state import State
+from promiseplan.model.build import line_sort_key
+from promiseplan.model.problem import Problem
+
+
+@dataclass
+class Plan:
+    tables: dict[str, pl.DataFrame]
+    kpis: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self.tables[name]
+
+
+_COLUMNS = {t.name: t.columns for t in OUTPUT_TABLES}
+
+
+def assemble(problem: Problem, state: State, rows: list[ScheduleLine]) -> Plan:
+    d = problem.date
+    rows = sorted(
+        rows,
+        key=lambda r: (r.order, line_sort_key(r.line), r.status == "unconfirmed", r.promised or 0,
+                       r.ship or 0, r.ship_from, r.mode),
+    )
+    confirmations = _frame("confirmations", [
+        (r.order, r.line, r.item, r.quantity, r.status, _day(problem, r.promised), _day(problem, r.ship),
+         r.ship_from or None, r.mode or None, r.reason)
+        for r in rows
+    ])
+    orders = _frame("orders", _order_rows(problem, rows))
+    prices = {(s.id, s.item, s.location): s for sl in problem.suppliers.values() for s in sl}
+    procurement = _frame("procurement_plan", [
+        (sup, item, loc, qty, d(o), d(o + prices[sup, item, loc].lead_time),
+         round(qty * prices[sup, item, loc].unit_price, 6))
+        for (sup, item, loc, o), qty in sorted(state.purchases.items(), key=lambda kv: (kv[0][3], kv[0][:3]))
+    ])
+    production = _frame("production_plan", sorted(
+        (p.item, p.location, p.resource, p.quantity, d(p.start), d(p.end), round(p.hours, 6))
+        for p in state.productions
+    ))
+    moves: dict[tuple[str, str, str, str, int, int], int] = defaultdict(int)
+    for t in state.transfers:
+        moves[t.item, t.source, t.destination, t.mode, t.ship, t.arrival] += t.quantity
+    distribution = [
+        ("transfer", item, src, dst, mode, qty, d(ship), d(arr), None)
+        for (item, src, dst, mode, ship, arr), qty in sorted(moves.items(), key=lambda kv: (kv[0][4], kv[0]))
+    ]
+    regions = {o.id: o.region for o in problem.orders}
+    distribution += sorted(
+        (("delivery", r.item, r.ship_from, regions[r.order], r.mode, r.quantity, d(r.ship),
+          d(r.arrival), r.order) for r in rows if r.ship is not None and r.arrival is not None),
+        key=lambda t: (t[6], t[8], t[1], t[2], t[4]),
+    )
+    tables = {
+        "confirmations": confirmations,
+        "orders": orders,
+        "procurement_plan": procurement,
+        "production_plan": production,
+        "distribution_plan": _frame("distribution_plan", distribution),
+    }
+    if problem.has_promises:
+        tables["promise_changes"] = _frame("promise_changes", _changes(problem, rows))
+    return Plan(tables, _kpis(problem, state, rows, tables))
+
+
+def _day(problem: Problem, day: int | None) -> Any:
+    return None if day is None else problem.date(day)
+
+
+def _frame(name: str, rows: list[tuple[Any, ...]]) -> pl.DataFrame:
+    schema = _SCHEMAS[name]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+_S, _I, _F, _D = pl.String(), pl.Int64(), pl.Float64(), pl.Date()
+_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "confirmations": dict(zip(_COLUMNS["confirmations"], (_S, _S, _S, _I, _S, _D, _D, _S, _S, _S), strict=True)),
+    "orders": dict(zip(_COLUMNS["orders"], (_S, _S, _S, _D, _D, _I, _S), strict=True)),
+    "procurement_plan": dict(zip(_COLUMNS["procurement_plan"], (_S, _S, _S, _I, _D, _D, _F), strict=True)),
+    "production_plan": dict(zip(_COLUMNS["production_plan"], (_S, _S, _S, _I, _D, _D, _F), strict=True)),
+    "distribution_plan": dict(zip(_COLUMNS["distribution_plan"], (_S, _S, _S, _S, _S, _I, _D, _D, _S), strict=True)),
+    "promise_changes": dict(zip(_COLUMNS["promise_changes"], (_S, _S, _I, _D, _I, _D, _S), strict=True)),
+}
+
+
+def order_status(statuses: list[str]) -> str:
+    """planning.md: unconfirmed, partial, late, on_time."""
+    confirmed = [s for s in statuses if s != "unconfirmed"]
+    if not confirmed:
+        return "unconfirmed"
+    if len(confirmed) < len(statuses):
+        return "partial"
+    return "late" if "late" in confirmed else "on_time"
+
+
+def _order_rows(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, ...]]:
+    by_order: dict[str, list[ScheduleLine]] = defaultdict(list)
+    for r in rows:
+        by_order[r.order].append(r)
+    out = []
+    for order in sorted(problem.orders, key=lambda o: o.id):
+        mine = by_order.get(order.id, [])
+        status = order_status([r.status for r in mine]) if mine else "on_time"
+        promised = max((r.promised for r in mine if r.promised is not None), default=None)
+        if status == "unconfirmed" or not mine:
+            reason = mine[0].reason if mine else "stock: nothing to deliver"
+        else:
+            unconfirmed = [r for r in mine if r.status == "unconfirmed"]
+            latest = max((r for r in mine if r.promised is not None), key=lambda r: (r.promised or 0))
+            reason = unconfirmed[0].reason if unconfirmed else latest.reason
+        out.append((
+            order.id, order.customer, status, _day(problem, order.requested_day),
+            _day(problem, promised), len(order.lines), reason,
+        ))
+    return out
+
+
+def _changes(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, ...]]:
+    new: dict[tuple[str, str], tuple[int, int | None, str]] = {}
+    reasons: dict[tuple[str, str], str] = {}
+    for r in rows:
+        key = (r.order, r.line)
+        qty, day, _ = new.get(key, (0, None, ""))
+        if r.status != "unconfirmed":
+            qty += r.quantity
+            day = r.promised if day is None or (r.promised or 0) > day else day
+            reasons.setdefault(key, r.reason)
+        else:
+            reasons[key] = r.reason
+        new[key] = (qty, day, "")
+    open_orders = {o.id for o in problem.orders}
+    out = []
+    for (order, line), old in sorted(problem.promises.items(), key=lambda kv: (kv[0][0], line_sort_key(kv[0][1]))):
+        if order not in open_orders:
+            continue
+        qty, day, _ = new.get((order, line), (0, None, ""))
+        if qty == old.quantity and day == old.day:
+            continue
+        reason = reasons.get((order, line), "no_source: the line is no longer on the order")
+        out.append((order, line, old.quantity, problem.date(old.day), qty, _day(problem, day) if qty else None, reason))
+    return out
+
+
+def _kpis(problem: Problem, state: State, rows: list[ScheduleLine], tables: dict[str, pl.DataFrame]) -> dict[str, Any]:
+    orders = tables["orders"]
+    order_counts = {s: 0 for s in ("on_time", "late", "partial", "unconfirmed")}
+    for status in orders["status"]:
+        order_counts[status] += 1
+    line_counts = {s: 0 for s in ("on_time", "late", "unconfirmed")}
+    for r in rows:
+        line_counts[r.status] += 1
+    transfers = sum(
+        t.quantity * lane.cost_per_unit
+        for t in state.transfers
+        for lane in problem.transfers_into.get(t.destination, ())
+        if lane.source == t.source and lane.mode == t.mode
+    )
+    available = 0.0
+    used = 0.0
+    utilisation: dict[str, float] = {}
+    for (res, loc), resource in sorted(problem.resources.items()):
+        open_hours = sum(
+            resource.hours_per_day for d in range(problem.horizon + 1)
+            if not resource.closed >> problem.weekday(d) & 1
+        )
+        hours = sum(state.hours.get((res, loc), ()))
+        available += open_hours
+        used += hours
+        utilisation[f"{res}@{loc}"] = round(hours / open_hours, 6) if open_hours else 0.0
+    total = orders.height
+    return {
+        "orders": total,
+        "orders_by_status": order_counts,
+        "schedule_lines_by_status": line_counts,
+        "order_lines": sum(len(o.lines) for o in problem.orders),
+        "on_time_share": round(order_counts["on_time"] / total, 6) if total else 0.0,
+        "units_ordered": sum(r.quantity for r in rows),
+        "units_confirmed": sum(r.quantity for r in rows if r.status != "unconfirmed"),
+        "units_unconfirmed": sum(r.quantity for r in rows if r.status == "unconfirmed"),
+        "purchase_spend": round(float(tables["procurement_plan"]["cost"].sum()), 6),
+        "transport_cost": round(sum(r.transit_cost for r in rows) + transfers, 6),
+        "resource_utilisation": round(used / available, 6) if available else 0.0,
+        "resource_utilisation_by_resource": utilisation,
+    }

@@ -1,0 +1,228 @@
+"""Building a Problem from the typed tables of a dataset and the run's settings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from promiseplan.dataset.load import Dataset
+from promiseplan.model.problem import (
+    DeliveryLane,
+    Location,
+    Operation,
+    Order,
+    OrderLine,
+    Problem,
+    Promise,
+    Resource,
+    Supplier,
+    TransferLane,
+)
+from promiseplan.model.settings import Settings
+
+
+def line_sort_key(line: str) -> tuple[int, int, str]:
+    """Lines go in ``line`` order: numerically when the ids are numbers, else as text."""
+    return (0, int(line), "") if line.isdigit() else (1, 0, line)
+
+
+def build_problem(dataset: Dataset, settings: Settings) -> Problem:
+    day0 = settings.now.date()
+
+    def day(value: date) -> int:
+        return (value - day0).days
+
+    items = dict(dataset["items"].select("item", "kind").iter_rows())
+    locations = {
+        r["location"]: Location(
+            r["location"], r["region"], r["cutoff_hour"], r["closed_weekdays"], r["orders_per_day"]
+        )
+        for r in _rows(dataset["locations"])
+    }
+    stock: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    receipts: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
+    for r in _rows(dataset["inventory"]):
+        if r["on_hand"]:
+            stock[r["item"], r["location"]].append((0, r["on_hand"]))
+    for r in _rows(dataset["receipts"]):
+        arrival = max(0, day(r["arrival_date"]))
+        if r["quantity"] and arrival <= settings.horizon_days:
+            stock[r["item"], r["location"]].append((arrival, r["quantity"]))
+            reference = r["reference"] or f"{r['kind']} receipt"
+            receipts[r["item"], r["location"]].append((arrival, r["quantity"], reference))
+    suppliers: dict[tuple[str, str], list[Supplier]] = defaultdict(list)
+    for r in _rows(dataset["suppliers"]):
+        suppliers[r["item"], r["location"]].append(
+            Supplier(
+                r["supplier"],
+                r["item"],
+                r["location"],
+                r["lead_time_days"],
+                r["min_quantity"],
+                r["lot_multiple"],
+                r["unit_price"],
+                r["priority"],
+                r["capacity_per_day"],
+            )
+        )
+    components: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
+    for r in _rows(dataset["bom"].sort("item", "location", "component")):
+        components[r["item"], r["location"]].append((r["component"], r["quantity_per"]))
+    operations: dict[tuple[str, str], list[Operation]] = defaultdict(list)
+    for r in _rows(dataset["operations"]):
+        key = (r["item"], r["location"])
+        operations[key].append(
+            Operation(
+                r["item"],
+                r["location"],
+                r["resource"],
+                r["hours_per_unit"],
+                r["lead_time_days"],
+                r["priority"],
+                tuple(components.get(key, ())),
+            )
+        )
+    resources = {
+        (r["resource"], r["location"]): Resource(
+            r["resource"], r["location"], r["hours_per_day"], r["closed_weekdays"]
+        )
+        for r in _rows(dataset["resources"])
+    }
+    transfers_into: dict[str, list[TransferLane]] = defaultdict(list)
+    for r in _rows(dataset["transfer_lanes"]):
+        transfers_into[r["to_location"]].append(
+            TransferLane(
+                r["from_location"], r["to_location"], r["mode"], r["lead_time_days"], r["cost_per_unit"]
+            )
+        )
+    delivery_lanes: dict[str, list[DeliveryLane]] = defaultdict(list)
+    for r in _rows(dataset["delivery_lanes"]):
+        delivery_lanes[r["region"]].append(
+            DeliveryLane(
+                r["location"],
+                r["region"],
+                r["mode"],
+                r["transit_days"],
+                r["cost_per_unit"],
+                r["capacity_per_day"],
+            )
+        )
+    for lanes in delivery_lanes.values():
+        lanes.sort(key=lambda lane: (lane.location, lane.mode))
+    promises = _promises(dataset, day)
+    orders = _orders(dataset, day, promises)
+    orders.sort(key=_priority_key(settings, dataset))
+    return Problem(
+        day0=day0,
+        now_hour=settings.now.hour,
+        horizon=settings.horizon_days,
+        weekday0=day0.weekday(),
+        items=items,
+        locations=locations,
+        stock=dict(stock),
+        receipts=dict(receipts),
+        suppliers=dict(suppliers),
+        operations=dict(operations),
+        resources=resources,
+        transfers_into=dict(transfers_into),
+        delivery_lanes=dict(delivery_lanes),
+        orders=orders,
+        promises=promises,
+        has_promises=dataset.has_promises,
+    )
+
+
+def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dicts()
+
+
+def _promises(dataset: Dataset, day: Any) -> dict[tuple[str, str], Promise]:
+    promised = dataset["promises"].group_by("order", "line").agg(
+        pl.col("quantity").sum(), pl.col("promised_date").max()
+    )
+    return {
+        (r["order"], r["line"]): Promise(r["quantity"], day(r["promised_date"]))
+        for r in _rows(promised)
+    }
+
+
+def _orders(dataset: Dataset, day: Any, promises: dict[tuple[str, str], Promise]) -> list[Order]:
+    customers = {r["customer"]: r for r in _rows(dataset["customers"])}
+    lines: dict[str, list[OrderLine]] = defaultdict(list)
+    for r in _rows(dataset["order_lines"]):
+        lines[r["order"]].append(OrderLine(r["line"], r["item"], r["quantity"]))
+    promised_orders = {order for order, _ in promises}
+    orders = []
+    for r in _rows(dataset["orders"]):
+        customer = customers[r["customer"]]
+        modes = frozenset(r["modes"].split()) if r["modes"] and r["modes"].strip() else None
+        created: datetime = r["created_at"]
+        orders.append(
+            Order(
+                id=r["order"],
+                customer=r["customer"],
+                region=customer["region"],
+                created_at=created,
+                requested_day=None if r["requested_date"] is None else day(r["requested_date"]),
+                ship_complete=r["ship_complete"],
+                priority=customer["priority"] if r["priority"] is None else r["priority"],
+                max_lateness_days=r["max_lateness_days"],
+                modes=modes,
+                lines=tuple(sorted(lines.get(r["order"], ()), key=lambda li: line_sort_key(li.line))),
+                has_promise=r["order"] in promised_orders,
+                created_day=day(created.date()),
+            )
+        )
+    return orders
+
+
+def _priority_key(settings: Settings, dataset: Dataset) -> Any:
+    channel = dict(dataset["customers"].select("customer", "channel").iter_rows())
+    cost = dict(dataset["items"].select("item", "unit_cost").iter_rows())
+
+    def part(order: Order, key: str) -> Any:
+        match key:
+            case "priority":
+                return order.priority
+            case "promised_first":
+                return 0 if order.has_promise else 1
+            case "need_date":
+                return order.need_day
+            case "created_at":
+                return order.created_at
+            case "order":
+                return order.id
+            case "customer":
+                return order.customer
+            case "channel":
+                return channel.get(order.customer) or ""
+            case _:  # value
+                return sum(li.quantity * cost[li.item] for li in order.lines)
+
+    def key(order: Order) -> tuple[Any, ...]:
+        values = []
+        for name in settings.priority_keys:
+            value = part(order, name.lstrip("-"))
+            values.append(_Descending(value) if name.startswith("-") else value)
+        return (*values, order.id)
+
+    return key
+
+
+class _Descending:
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Descending) -> bool:
+        return bool(self.value > other.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and bool(self.value == other.value)
+
+    def __hash__(self) -> int:
+        return hash(self.value)
