@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -62,7 +63,11 @@ def load_dataset(source: Path) -> Dataset:
     return Dataset(tables, settings, has_promises="promises" in frames)
 
 
-_SETTINGS = {"now": str, "horizon_days": int, "priority_keys": list}
+_SETTINGS: dict[str, tuple[type, ...]] = {
+    "now": (str, datetime),
+    "horizon_days": (int,),
+    "priority_keys": (list,),
+}
 
 
 def _read_settings(source: Path) -> tuple[dict[str, object], list[Issue]]:
@@ -79,5 +84,6 @@ def _read_settings(source: Path) -> tuple[dict[str, object], list[Issue]]:
         if expected is None:
             issues.append(Issue("settings.toml", 0, key, "unknown setting"))
         elif not isinstance(value, expected):
-            issues.append(Issue("settings.toml", 0, key, f"must be a {expected.__name__}"))
+            kinds = " or ".join(t.__name__ for t in expected)
+            issues.append(Issue("settings.toml", 0, key, f"must be a {kinds}"))
     return values, issues

@@ -1,0 +1,169 @@
+"""The promiseplan command line."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from promiseplan.dataset.issues import DatasetError
+from promiseplan.dataset.load import load_dataset
+
+app = typer.Typer(
+    help="promiseplan: order promising and supply planning. A batch run confirms every open order "
+    "and plans procurement, production and distribution.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DatasetArg = Annotated[Path, typer.Argument(help="A dataset: a folder of CSV (or Parquet) files, or an .xlsx workbook.")]
+
+
+def _refuse(error: DatasetError) -> None:
+    errors.print(f"[bold red]The dataset was refused: {len(error.issues)} error(s).[/] Nothing was written.")
+    for issue in error.issues:
+        errors.print(f"  {issue}", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+@app.command()
+def run(
+    dataset: DatasetArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")],
+    now: Annotated[str | None, typer.Option(help="The run's date-time, YYYY-MM-DDTHH:MM (default: settings.toml, else the clock).")] = None,
+    horizon_days: Annotated[int | None, typer.Option(help="Planning horizon in days (default: settings.toml, else 120).", min=0)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Plan every open order of DATASET and write confirmations and plans to OUT."""
+    _plan(dataset, out, now, horizon_days, quiet)
+
+
+def _plan(dataset: Path, out: Path, now: str | None, horizon_days: int | None, quiet: bool) -> None:
+    from promiseplan.pipeline import run as run_pipeline
+
+    progress = Progress(
+        TextColumn("planning orders"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=errors, disable=quiet, transient=True,
+    )
+    try:
+        with progress:
+            task = progress.add_task("plan", total=None)
+            result = run_pipeline(
+                dataset, out, now, horizon_days,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except DatasetError as error:
+        _refuse(error)
+        return
+    except ValueError as error:
+        errors.print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(2) from error
+    if not quiet:
+        _summary(result.plan.kpis, result.seconds, out)
+
+
+def _summary(kpis: dict[str, object], seconds: dict[str, float], out: Path) -> None:
+    table = Table(title="Planning run", show_header=True)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    by_status = kpis["orders_by_status"]
+    assert isinstance(by_status, dict)
+    for status in ("on_time", "late", "partial", "unconfirmed"):
+        table.add_row(f"orders {status.replace('_', ' ')}", str(by_status[status]))
+    table.add_row("units confirmed", f"{kpis['units_confirmed']} of {kpis['units_ordered']}")
+    table.add_row("purchase spend", f"{kpis['purchase_spend']:,.2f}")
+    table.add_row("transport cost", f"{kpis['transport_cost']:,.2f}")
+    for phase, secs in seconds.items():
+        table.add_row(f"time: {phase}", f"{secs:.2f} s")
+    table.add_row("run time", f"{kpis['run_seconds']} s")
+    console.print(table)
+    console.print(f"Outputs written to [bold]{out}[/]")
+
+
+@app.command()
+def validate(dataset: DatasetArg) -> None:
+    """Check DATASET against the dataset contract and list every error."""
+    try:
+        loaded = load_dataset(dataset)
+    except DatasetError as error:
+        _refuse(error)
+        return
+    counts = ", ".join(f"{name} {frame.height}" for name, frame in loaded.tables.items() if frame.height)
+    console.print(f"[green]valid[/]: {counts}")
+
+
+@app.command()
+def generate(
+    name: Annotated[str, typer.Argument(help="flowers, electronics or scale.")],
+    out: Annotated[Path, typer.Argument(help="Folder to write the dataset to.")],
+    orders: Annotated[int | None, typer.Option(help="Size: orders for flowers and electronics, order lines for scale.", min=1)] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same dataset.")] = 1,
+) -> None:
+    """Write a synthetic dataset: a flower shop, an electronics maker, or the maker at scale."""
+    from promiseplan.generate import GENERATORS
+    from promiseplan.generate import generate as make
+
+    if name not in GENERATORS:
+        errors.print(f"[bold red]error:[/] unknown generator '{name}'; choose one of {', '.join(GENERATORS)}")
+        raise typer.Exit(2)
+    tables = make(name, out, orders, seed)
+    console.print(f"{name}: {tables['orders'].height} orders, {tables['order_lines'].height} order lines written to {out}")
+
+
+@app.command()
+def check(
+    dataset: DatasetArg,
+    outputs: Annotated[Path, typer.Argument(help="Folder with the output files of a run.")],
+    now: Annotated[str | None, typer.Option(help="The run's date-time (default: settings.toml).")] = None,
+    horizon_days: Annotated[int | None, typer.Option(help="The run's horizon (default: settings.toml, else 120).")] = None,
+) -> None:
+    """Recompute every guarantee of planning.md from DATASET and a run's OUTPUTS; list violations."""
+    from promiseplan.check import check_outputs
+    from promiseplan.pipeline import resolve_settings
+
+    try:
+        loaded = load_dataset(dataset)
+    except DatasetError as error:
+        _refuse(error)
+        return
+    settings = resolve_settings(loaded, now, horizon_days)
+    violations = check_outputs(loaded, settings, outputs)
+    for violation in violations:
+        errors.print(f"  {violation}", markup=False, highlight=False)
+    if violations:
+        errors.print(f"[bold red]{len(violations)} violation(s)[/]")
+        raise typer.Exit(1)
+    console.print("[green]the plan keeps every guarantee[/]")
+
+
+def example_dataset() -> Path:
+    """The bundled flower-shop example."""
+    return Path(str(resources.files("promiseplan") / "examples" / "flowers"))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")] = Path("out/demo"),
+) -> None:
+    """Plan the bundled flower-shop example and show where the outputs are."""
+    source = example_dataset()
+    console.print(f"Planning the bundled flower-shop example ({source})")
+    _plan(source, out, None, None, quiet=False)
+    console.print("Open [bold]confirmations.csv[/] for every promise and its reason.")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
+

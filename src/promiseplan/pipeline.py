@@ -1,0 +1,73 @@
+"""One planning run end to end: read and validate a dataset, plan, write the outputs.
+
+This is the place where files and the clock meet the pure engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from promiseplan.dataset.load import Dataset, load_dataset
+from promiseplan.dataset.write import write_outputs
+from promiseplan.engine.plan import Plan
+from promiseplan.engine.reference import plan as reference_plan
+from promiseplan.model.build import build_problem
+from promiseplan.model.settings import PRIORITY_KEYS, Settings, parse_now
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RunResult:
+    dataset: Dataset
+    settings: Settings
+    plan: Plan
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def resolve_settings(
+    dataset: Dataset, now: str | None = None, horizon_days: int | None = None,
+    clock: Callable[[], datetime] = datetime.now,
+) -> Settings:
+    """Options given on the command line win over ``settings.toml``; ``now`` defaults to the clock."""
+    given = dataset.settings.get("now")
+    if now is not None:
+        moment = parse_now(now)
+    elif isinstance(given, datetime):
+        moment = given
+    elif isinstance(given, str):
+        moment = parse_now(given)
+    else:
+        moment = clock().replace(second=0, microsecond=0)
+    horizon = horizon_days if horizon_days is not None else int(str(dataset.settings.get("horizon_days", 120)))
+    keys = dataset.settings.get("priority_keys", PRIORITY_KEYS)
+    return Settings(moment, horizon, tuple(str(k) for k in keys) if isinstance(keys, list | tuple) else PRIORITY_KEYS)
+
+
+def run(
+    source: Path, out: Path | None, now: str | None = None, horizon_days: int | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Plan ``source`` and write the outputs to ``out`` (nothing is written when anything fails)."""
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    dataset = load_dataset(source)
+    seconds["read and validate"] = time.perf_counter() - started
+    settings = resolve_settings(dataset, now, horizon_days)
+    mark = time.perf_counter()
+    problem = build_problem(dataset, settings)
+    seconds["build problem"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    result = reference_plan(problem, progress)
+    seconds["plan"] = time.perf_counter() - mark
+    if out is not None:
+        mark = time.perf_counter()
+        result.kpis["run_seconds"] = round(time.perf_counter() - started, 3)
+        write_outputs(out, result.tables, result.kpis)
+        seconds["write"] = time.perf_counter() - mark
+    result.kpis["run_seconds"] = round(time.perf_counter() - started, 3)
+    return RunResult(dataset, settings, result, seconds)
