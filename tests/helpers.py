@@ -1,0 +1,43 @@
+"""Small inline datasets for scenario tests, and running them through the CLI contract."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from typer.testing import CliRunner
+
+from promiseplan.cli import app
+from promiseplan.dataset.load import load_dataset
+from promiseplan.check import check_outputs
+from promiseplan.pipeline import resolve_settings
+
+runner = CliRunner()
+
+
+def write_dataset(folder: Path, files: dict[str, str]) -> Path:
+    """``files`` maps a file name to its CSV text (leading spaces on each line are stripped)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        lines = [line.strip() for line in text.strip().splitlines()]
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf8")
+    return folder
+
+
+def plan_folder(dataset: Path, out: Path, *options: str) -> dict[str, list[dict[str, Any]]]:
+    """Run ``promiseplan run`` as other programs do, check the plan, return the output rows."""
+    result = runner.invoke(app, ["run", str(dataset), "--out", str(out), "--quiet", *options])
+    assert result.exit_code == 0, result.output
+    loaded = load_dataset(dataset)
+    now = options[options.index("--now") + 1] if "--now" in options else None
+    horizon = int(options[options.index("--horizon-days") + 1]) if "--horizon-days" in options else None
+    violations = check_outputs(loaded, resolve_settings(loaded, now, horizon), out)
+    assert violations == [], violations
+    return {
+        p.stem: pl.read_csv(p, infer_schema=False).to_dicts() for p in sorted(out.glob("*.csv"))
+    }
+
+
+def pick(rows: list[dict[str, Any]], *columns: str) -> list[tuple[Any, ...]]:
+    return [tuple(r[c] for c in columns) for r in rows]
