@@ -8,9 +8,9 @@ from typing import Any
 import polars as pl
 from typer.testing import CliRunner
 
+from promiseplan.check import check_outputs
 from promiseplan.cli import app
 from promiseplan.dataset.load import load_dataset
-from promiseplan.check import check_outputs
 from promiseplan.pipeline import resolve_settings
 
 runner = CliRunner()
@@ -31,7 +31,9 @@ def plan_folder(dataset: Path, out: Path, *options: str) -> dict[str, list[dict[
     assert result.exit_code == 0, result.output
     loaded = load_dataset(dataset)
     now = options[options.index("--now") + 1] if "--now" in options else None
-    horizon = int(options[options.index("--horizon-days") + 1]) if "--horizon-days" in options else None
+    horizon = (
+        int(options[options.index("--horizon-days") + 1]) if "--horizon-days" in options else None
+    )
     violations = check_outputs(loaded, resolve_settings(loaded, now, horizon), out)
     assert violations == [], violations
     return {

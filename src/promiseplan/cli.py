@@ -24,11 +24,16 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
-DatasetArg = Annotated[Path, typer.Argument(help="A dataset: a folder of CSV (or Parquet) files, or an .xlsx workbook.")]
+DatasetArg = Annotated[
+    Path,
+    typer.Argument(help="A dataset: a folder of CSV (or Parquet) files, or an .xlsx workbook."),
+]
 
 
 def _refuse(error: DatasetError) -> None:
-    errors.print(f"[bold red]The dataset was refused: {len(error.issues)} error(s).[/] Nothing was written.")
+    errors.print(
+        f"[bold red]The dataset was refused: {len(error.issues)} error(s).[/] Nothing was written."
+    )
     for issue in error.issues:
         errors.print(f"  {issue}", markup=False, highlight=False)
     raise typer.Exit(2)
@@ -38,9 +43,19 @@ def _refuse(error: DatasetError) -> None:
 def run(
     dataset: DatasetArg,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")],
-    now: Annotated[str | None, typer.Option(help="The run's date-time, YYYY-MM-DDTHH:MM (default: settings.toml, else the clock).")] = None,
-    horizon_days: Annotated[int | None, typer.Option(help="Planning horizon in days (default: settings.toml, else 120).", min=0)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="The run's date-time, YYYY-MM-DDTHH:MM (default: settings.toml, else the clock)."
+        ),
+    ] = None,
+    horizon_days: Annotated[
+        int | None,
+        typer.Option(help="Planning horizon in days (default: settings.toml, else 120).", min=0),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
 ) -> None:
     """Plan every open order of DATASET and write confirmations and plans to OUT."""
     _plan(dataset, out, now, horizon_days, quiet)
@@ -50,14 +65,22 @@ def _plan(dataset: Path, out: Path, now: str | None, horizon_days: int | None, q
     from promiseplan.pipeline import run as run_pipeline
 
     progress = Progress(
-        TextColumn("planning orders"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=errors, disable=quiet, transient=True,
+        TextColumn("planning orders"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        disable=quiet,
+        transient=True,
     )
     try:
         with progress:
             task = progress.add_task("plan", total=None)
             result = run_pipeline(
-                dataset, out, now, horizon_days,
+                dataset,
+                out,
+                now,
+                horizon_days,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
     except DatasetError as error:
@@ -96,7 +119,9 @@ def validate(dataset: DatasetArg) -> None:
     except DatasetError as error:
         _refuse(error)
         return
-    counts = ", ".join(f"{name} {frame.height}" for name, frame in loaded.tables.items() if frame.height)
+    counts = ", ".join(
+        f"{name} {frame.height}" for name, frame in loaded.tables.items() if frame.height
+    )
     console.print(f"[green]valid[/]: {counts}")
 
 
@@ -104,26 +129,41 @@ def validate(dataset: DatasetArg) -> None:
 def generate(
     name: Annotated[str, typer.Argument(help="flowers, electronics or scale.")],
     out: Annotated[Path, typer.Argument(help="Folder to write the dataset to.")],
-    orders: Annotated[int | None, typer.Option(help="Size: orders for flowers and electronics, order lines for scale.", min=1)] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same dataset.")] = 1,
+    orders: Annotated[
+        int | None,
+        typer.Option(
+            help="Size: orders for flowers and electronics, order lines for scale.", min=1
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same dataset.")
+    ] = 1,
 ) -> None:
     """Write a synthetic dataset: a flower shop, an electronics maker, or the maker at scale."""
     from promiseplan.generate import GENERATORS
     from promiseplan.generate import generate as make
 
     if name not in GENERATORS:
-        errors.print(f"[bold red]error:[/] unknown generator '{name}'; choose one of {', '.join(GENERATORS)}")
+        errors.print(
+            f"[bold red]error:[/] unknown generator '{name}'; choose one of {', '.join(GENERATORS)}"
+        )
         raise typer.Exit(2)
     tables = make(name, out, orders, seed)
-    console.print(f"{name}: {tables['orders'].height} orders, {tables['order_lines'].height} order lines written to {out}")
+    console.print(
+        f"{name}: {tables['orders'].height} orders, {tables['order_lines'].height} order lines written to {out}"
+    )
 
 
 @app.command()
 def check(
     dataset: DatasetArg,
     outputs: Annotated[Path, typer.Argument(help="Folder with the output files of a run.")],
-    now: Annotated[str | None, typer.Option(help="The run's date-time (default: settings.toml).")] = None,
-    horizon_days: Annotated[int | None, typer.Option(help="The run's horizon (default: settings.toml, else 120).")] = None,
+    now: Annotated[
+        str | None, typer.Option(help="The run's date-time (default: settings.toml).")
+    ] = None,
+    horizon_days: Annotated[
+        int | None, typer.Option(help="The run's horizon (default: settings.toml, else 120).")
+    ] = None,
 ) -> None:
     """Recompute every guarantee of planning.md from DATASET and a run's OUTPUTS; list violations."""
     from promiseplan.check import check_outputs
@@ -151,7 +191,9 @@ def example_dataset() -> Path:
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")] = Path("out/demo"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")] = Path(
+        "out/demo"
+    ),
 ) -> None:
     """Plan the bundled flower-shop example and show where the outputs are."""
     source = example_dataset()
@@ -166,4 +208,3 @@ def main() -> None:  # pragma: no cover
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())
-

@@ -30,7 +30,9 @@ class RunResult:
 
 
 def resolve_settings(
-    dataset: Dataset, now: str | None = None, horizon_days: int | None = None,
+    dataset: Dataset,
+    now: str | None = None,
+    horizon_days: int | None = None,
     clock: Callable[[], datetime] = datetime.now,
 ) -> Settings:
     """Options given on the command line win over ``settings.toml``; ``now`` defaults to the clock."""
@@ -43,13 +45,24 @@ def resolve_settings(
         moment = parse_now(given)
     else:
         moment = clock().replace(second=0, microsecond=0)
-    horizon = horizon_days if horizon_days is not None else int(str(dataset.settings.get("horizon_days", 120)))
+    horizon = (
+        horizon_days
+        if horizon_days is not None
+        else int(str(dataset.settings.get("horizon_days", 120)))
+    )
     keys = dataset.settings.get("priority_keys", PRIORITY_KEYS)
-    return Settings(moment, horizon, tuple(str(k) for k in keys) if isinstance(keys, list | tuple) else PRIORITY_KEYS)
+    return Settings(
+        moment,
+        horizon,
+        tuple(str(k) for k in keys) if isinstance(keys, list | tuple) else PRIORITY_KEYS,
+    )
 
 
 def run(
-    source: Path, out: Path | None, now: str | None = None, horizon_days: int | None = None,
+    source: Path,
+    out: Path | None,
+    now: str | None = None,
+    horizon_days: int | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
     """Plan ``source`` and write the outputs to ``out`` (nothing is written when anything fails)."""

@@ -10,7 +10,15 @@ from tests.helpers import pick, plan_folder
 def test_worked_example_of_planning_md(worked_example: Path, tmp_path: Path) -> None:
     out = plan_folder(worked_example, tmp_path / "out")
     confirmations = pick(
-        out["confirmations"], "order", "line", "quantity", "status", "promised_date", "ship_date", "ship_from", "mode"
+        out["confirmations"],
+        "order",
+        "line",
+        "quantity",
+        "status",
+        "promised_date",
+        "ship_date",
+        "ship_from",
+        "mode",
     )
     assert confirmations == [
         # X: TEA bought (50, the minimum) ordered 06-02, at A 06-07, arriving 06-09; the MUG
@@ -28,17 +36,27 @@ def test_worked_example_of_planning_md(worked_example: Path, tmp_path: Path) -> 
         ("Y", "late", "2026-06-07"),
         ("Z", "on_time", "2026-06-06"),
     ]
-    assert pick(out["procurement_plan"], "supplier", "item", "location", "quantity", "order_date", "arrival_date") == [
+    assert pick(
+        out["procurement_plan"],
+        "supplier",
+        "item",
+        "location",
+        "quantity",
+        "order_date",
+        "arrival_date",
+    ) == [
         ("CUPCO", "MUG", "A", "12", "2026-06-02", "2026-06-05"),
         ("LEAF", "TEA", "A", "50", "2026-06-02", "2026-06-07"),
     ]
-    assert pick(out["production_plan"], "item", "resource", "quantity", "start_date", "end_date", "hours") == [
-        ("CANDLE", "POUR", "20", "2026-06-02", "2026-06-04", "10.0")
-    ]
+    assert pick(
+        out["production_plan"], "item", "resource", "quantity", "start_date", "end_date", "hours"
+    ) == [("CANDLE", "POUR", "20", "2026-06-02", "2026-06-04", "10.0")]
     reasons = {(r["order"], r["quantity"]): r["reason"] for r in out["confirmations"]}
     assert reasons["X", "30"].startswith("lead_time: no TEA at A until the purchase from LEAF")
     assert reasons["Y", "18"].startswith("stock:")
-    assert reasons["Y", "12"].startswith("lead_time: no MUG at A until the purchase from CUPCO arrives")
+    assert reasons["Y", "12"].startswith(
+        "lead_time: no MUG at A until the purchase from CUPCO arrives"
+    )
 
 
 def test_same_dataset_gives_byte_identical_outputs(worked_example: Path, tmp_path: Path) -> None:

@@ -35,48 +35,106 @@ def issues(folder: Path) -> list[Issue]:
 
 CASES = [
     # (file, new content, expected issue: file, row, column, words in the message)
-    ("order_lines.csv", "order,line,item,quantity\nX,1,MUG,2\nX,2,NOPE,30\n",
-     ("order_lines.csv", 3, "item", "unknown item 'NOPE'")),
-    ("order_lines.csv", "order,line,item,quantity\nX,1,MUG,-2\n",
-     ("order_lines.csv", 2, "quantity", "negative")),
-    ("order_lines.csv", "order,line,item,quantity\nX,1,MUG,2.5\n",
-     ("order_lines.csv", 2, "quantity", "not a whole number")),
-    ("order_lines.csv", "order,line,item,quantity\nX,1,MUG,2\nX,1,TEA,3\n",
-     ("order_lines.csv", 3, "line", "duplicate key (order=X, line=1), first at row 2")),
-    ("order_lines.csv", "order,line,item\nX,1,MUG\n",
-     ("order_lines.csv", 1, "quantity", "missing column")),
-    ("orders.csv", "order,customer,created_at,requested_date\nX,C1,2026-06-01T09:00,2026-02-30\n",
-     ("orders.csv", 2, "requested_date", "is not a date")),
-    ("orders.csv", "order,customer,created_at\nX,C1,soon\n",
-     ("orders.csv", 2, "created_at", "is not a date-time")),
-    ("orders.csv", "order,customer,created_at,ship_complete\nX,C1,2026-06-01T09:00,maybe\n",
-     ("orders.csv", 2, "ship_complete", "not true or false")),
-    ("orders.csv", "order,customer,created_at\nX,C1,2026-06-01T09:00\nY,NOBODY,2026-06-01T09:00\n",
-     ("orders.csv", 3, "customer", "unknown customer 'NOBODY'")),
-    ("locations.csv", "location,kind,region\nA,shed,EAST\n",
-     ("locations.csv", 2, "kind", "'shed' is not one of: warehouse, factory, store")),
-    ("locations.csv", "location,kind,region,cutoff_hour\nA,warehouse,EAST,25\n",
-     ("locations.csv", 2, "cutoff_hour", "above the maximum 24")),
-    ("locations.csv", "location,kind,region,closed_weekdays\nA,warehouse,EAST,Sat Holiday\n",
-     ("locations.csv", 2, "closed_weekdays", "not a list of weekdays")),
-    ("delivery_lanes.csv", "location,region,mode,transit_days\nA,EAST,van,2\nB,EAST,van,1\n",
-     ("delivery_lanes.csv", 3, "location", "unknown location 'B'")),
-    ("operations.csv", "item,location,resource,hours_per_unit\nCANDLE,A,KILN,0.5\n",
-     ("operations.csv", 2, "resource", "unknown resource (resource=KILN, location=A)")),
-    ("bom.csv", "item,location,component,quantity_per\nCANDLE,A,WAX,2\nWAX,A,CANDLE,1\n",
-     ("bom.csv", 3, "component", "cycle in the bill of materials at A: CANDLE -> WAX -> CANDLE")),
-    ("suppliers.csv", "supplier,item,location,lead_time_days,lot_multiple\nLEAF,TEA,A,5,0\n",
-     ("suppliers.csv", 2, "lot_multiple", "below the minimum 1")),
-    ("inventory.csv", "item,location,on_hand\nMUG,A,\n",
-     ("inventory.csv", 2, "on_hand", "is empty")),
-    ("receipts.csv", "item,location,quantity,arrival_date,kind\nMUG,A,5,2026-06-04,gift\n",
-     ("receipts.csv", 2, "kind", "not one of")),
+    (
+        "order_lines.csv",
+        "order,line,item,quantity\nX,1,MUG,2\nX,2,NOPE,30\n",
+        ("order_lines.csv", 3, "item", "unknown item 'NOPE'"),
+    ),
+    (
+        "order_lines.csv",
+        "order,line,item,quantity\nX,1,MUG,-2\n",
+        ("order_lines.csv", 2, "quantity", "negative"),
+    ),
+    (
+        "order_lines.csv",
+        "order,line,item,quantity\nX,1,MUG,2.5\n",
+        ("order_lines.csv", 2, "quantity", "not a whole number"),
+    ),
+    (
+        "order_lines.csv",
+        "order,line,item,quantity\nX,1,MUG,2\nX,1,TEA,3\n",
+        ("order_lines.csv", 3, "line", "duplicate key (order=X, line=1), first at row 2"),
+    ),
+    (
+        "order_lines.csv",
+        "order,line,item\nX,1,MUG\n",
+        ("order_lines.csv", 1, "quantity", "missing column"),
+    ),
+    (
+        "orders.csv",
+        "order,customer,created_at,requested_date\nX,C1,2026-06-01T09:00,2026-02-30\n",
+        ("orders.csv", 2, "requested_date", "is not a date"),
+    ),
+    (
+        "orders.csv",
+        "order,customer,created_at\nX,C1,soon\n",
+        ("orders.csv", 2, "created_at", "is not a date-time"),
+    ),
+    (
+        "orders.csv",
+        "order,customer,created_at,ship_complete\nX,C1,2026-06-01T09:00,maybe\n",
+        ("orders.csv", 2, "ship_complete", "not true or false"),
+    ),
+    (
+        "orders.csv",
+        "order,customer,created_at\nX,C1,2026-06-01T09:00\nY,NOBODY,2026-06-01T09:00\n",
+        ("orders.csv", 3, "customer", "unknown customer 'NOBODY'"),
+    ),
+    (
+        "locations.csv",
+        "location,kind,region\nA,shed,EAST\n",
+        ("locations.csv", 2, "kind", "'shed' is not one of: warehouse, factory, store"),
+    ),
+    (
+        "locations.csv",
+        "location,kind,region,cutoff_hour\nA,warehouse,EAST,25\n",
+        ("locations.csv", 2, "cutoff_hour", "above the maximum 24"),
+    ),
+    (
+        "locations.csv",
+        "location,kind,region,closed_weekdays\nA,warehouse,EAST,Sat Holiday\n",
+        ("locations.csv", 2, "closed_weekdays", "not a list of weekdays"),
+    ),
+    (
+        "delivery_lanes.csv",
+        "location,region,mode,transit_days\nA,EAST,van,2\nB,EAST,van,1\n",
+        ("delivery_lanes.csv", 3, "location", "unknown location 'B'"),
+    ),
+    (
+        "operations.csv",
+        "item,location,resource,hours_per_unit\nCANDLE,A,KILN,0.5\n",
+        ("operations.csv", 2, "resource", "unknown resource (resource=KILN, location=A)"),
+    ),
+    (
+        "bom.csv",
+        "item,location,component,quantity_per\nCANDLE,A,WAX,2\nWAX,A,CANDLE,1\n",
+        ("bom.csv", 3, "component", "cycle in the bill of materials at A: CANDLE -> WAX -> CANDLE"),
+    ),
+    (
+        "suppliers.csv",
+        "supplier,item,location,lead_time_days,lot_multiple\nLEAF,TEA,A,5,0\n",
+        ("suppliers.csv", 2, "lot_multiple", "below the minimum 1"),
+    ),
+    (
+        "inventory.csv",
+        "item,location,on_hand\nMUG,A,\n",
+        ("inventory.csv", 2, "on_hand", "is empty"),
+    ),
+    (
+        "receipts.csv",
+        "item,location,quantity,arrival_date,kind\nMUG,A,5,2026-06-04,gift\n",
+        ("receipts.csv", 2, "kind", "not one of"),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("file", "content", "expected"), CASES, ids=[c[2][3] for c in CASES])
 def test_refuses_bad_input_naming_file_row_and_column(
-    worked_example: Path, tmp_path: Path, file: str, content: str, expected: tuple[str, int, str, str]
+    worked_example: Path,
+    tmp_path: Path,
+    file: str,
+    content: str,
+    expected: tuple[str, int, str, str],
 ) -> None:
     rewrite(worked_example, file, content)
     found = issues(worked_example)
@@ -85,7 +143,10 @@ def test_refuses_bad_input_naming_file_row_and_column(
         i.file == name and i.row == row and i.column == column and words in i.message for i in found
     ), found
     output = refuse(worked_example, tmp_path)
-    assert f"{name}, row {row}, column '{column}'" in output.replace("\n", " ") or f"{name}, row {row}" in output
+    assert (
+        f"{name}, row {row}, column '{column}'" in output.replace("\n", " ")
+        or f"{name}, row {row}" in output
+    )
 
 
 def test_missing_required_file_is_named(worked_example: Path, tmp_path: Path) -> None:
@@ -96,7 +157,11 @@ def test_missing_required_file_is_named(worked_example: Path, tmp_path: Path) ->
 
 
 def test_every_error_is_listed_not_only_the_first(worked_example: Path, tmp_path: Path) -> None:
-    rewrite(worked_example, "order_lines.csv", "order,line,item,quantity\nX,1,MUG,-1\nX,2,TEA,x\nQ,1,NOPE,1\n")
+    rewrite(
+        worked_example,
+        "order_lines.csv",
+        "order,line,item,quantity\nX,1,MUG,-1\nX,2,TEA,x\nQ,1,NOPE,1\n",
+    )
     rewrite(worked_example, "inventory.csv", "item,location,on_hand\nMUG,A,-5\nMUG,A,1\n")
     found = {(i.file, i.row, i.column) for i in issues(worked_example)}
     assert found >= {

@@ -49,4 +49,7 @@ def test_excel_errors_name_the_sheet_and_row(tmp_path: Path) -> None:
 
     with pytest.raises(DatasetError) as caught:
         load_dataset(book)
-    assert any(i.file == "bad.xlsx[order_lines]" and i.row == 2 and i.column == "quantity" for i in caught.value.issues)
+    assert any(
+        i.file == "bad.xlsx[order_lines]" and i.row == 2 and i.column == "quantity"
+        for i in caught.value.issues
+    )

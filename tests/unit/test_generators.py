@@ -14,7 +14,9 @@ from promiseplan.generate import generate
 runner = CliRunner()
 
 
-@pytest.mark.parametrize(("name", "size"), [("flowers", 150), ("electronics", 300), ("scale", 20_000)])
+@pytest.mark.parametrize(
+    ("name", "size"), [("flowers", 150), ("electronics", 300), ("scale", 20_000)]
+)
 def test_generated_datasets_are_valid(tmp_path: Path, name: str, size: int) -> None:
     generate(name, tmp_path / name, size, seed=7)
     dataset = load_dataset(tmp_path / name)
@@ -34,7 +36,9 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path: Path, name: str) 
     assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
     same = [(tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files]
     assert all(same)
-    assert (tmp_path / "a" / "order_lines.csv").read_bytes() != (tmp_path / "c" / "order_lines.csv").read_bytes()
+    assert (tmp_path / "a" / "order_lines.csv").read_bytes() != (
+        tmp_path / "c" / "order_lines.csv"
+    ).read_bytes()
 
 
 def test_electronics_has_the_maker_shape(tmp_path: Path) -> None:
@@ -50,7 +54,9 @@ def test_electronics_has_the_maker_shape(tmp_path: Path) -> None:
 
 
 def test_generate_command(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["generate", "flowers", str(tmp_path / "f"), "--orders", "30", "--seed", "2"])
+    result = runner.invoke(
+        app, ["generate", "flowers", str(tmp_path / "f"), "--orders", "30", "--seed", "2"]
+    )
     assert result.exit_code == 0, result.output
     assert load_dataset(tmp_path / "f")["orders"].height == 30
     bad = runner.invoke(app, ["generate", "tulips", str(tmp_path / "t")])

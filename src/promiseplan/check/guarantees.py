@@ -41,8 +41,17 @@ def check_outputs(dataset: Dataset, settings: Settings, outputs: Path) -> list[s
 def _typed(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     ints = {"quantity", "lines", "old_quantity", "new_quantity"}
     floats = {"cost", "hours"}
-    dates = {"promised_date", "ship_date", "requested_date", "order_date", "arrival_date",
-             "start_date", "end_date", "old_date", "new_date"}
+    dates = {
+        "promised_date",
+        "ship_date",
+        "requested_date",
+        "order_date",
+        "arrival_date",
+        "start_date",
+        "end_date",
+        "old_date",
+        "new_date",
+    }
     out = {}
     for name, frame in tables.items():
         out[name] = frame.with_columns(
@@ -54,7 +63,9 @@ def _typed(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
 
 class _Checker:
-    def __init__(self, dataset: Dataset, settings: Settings, tables: dict[str, pl.DataFrame]) -> None:
+    def __init__(
+        self, dataset: Dataset, settings: Settings, tables: dict[str, pl.DataFrame]
+    ) -> None:
         self.ds = dataset
         self.t = tables
         self.day0 = settings.now.date()
@@ -84,7 +95,9 @@ class _Checker:
             self.fail(where, f"arrives {value}, after the horizon ends on {self.last_date}")
 
 
-def check_tables(dataset: Dataset, settings: Settings, tables: dict[str, pl.DataFrame]) -> list[str]:
+def check_tables(
+    dataset: Dataset, settings: Settings, tables: dict[str, pl.DataFrame]
+) -> list[str]:
     """Every violation of a guarantee, each naming the output row and what is wrong."""
     c = _Checker(dataset, settings, tables)
     _quantities(c)
@@ -103,15 +116,23 @@ def _quantities(c: _Checker) -> None:
     for i, r in enumerate(c.t["confirmations"].to_dicts(), start=2):
         key = (r["order"], r["line"])
         if key not in ordered:
-            c.fail(f"confirmations.csv row {i}", f"order {key[0]} line {key[1]} is not an order line")
+            c.fail(
+                f"confirmations.csv row {i}", f"order {key[0]} line {key[1]} is not an order line"
+            )
             continue
         got[key] += r["quantity"]
         code = (r["reason"] or "").split(":")[0]
         if code not in REASON_CODES:
-            c.fail(f"confirmations.csv row {i}", f"reason does not start with a known code: {r['reason']!r}")
+            c.fail(
+                f"confirmations.csv row {i}",
+                f"reason does not start with a known code: {r['reason']!r}",
+            )
     for key, quantity in ordered.items():
         if quantity and got.get(key, 0) != quantity:
-            c.fail(f"order {key[0]} line {key[1]}", f"confirmed plus unconfirmed is {got.get(key, 0)}, ordered {quantity}")
+            c.fail(
+                f"order {key[0]} line {key[1]}",
+                f"confirmed plus unconfirmed is {got.get(key, 0)}, ordered {quantity}",
+            )
 
 
 def _purchases(c: _Checker) -> None:
@@ -130,10 +151,15 @@ def _purchases(c: _Checker) -> None:
         if r["order_date"] < c.day0:
             c.fail(where, f"ordered {r['order_date']}, before day 0")
         if r["arrival_date"] != r["order_date"] + timedelta(days=s["lead_time_days"]):
-            c.fail(where, f"arrival {r['arrival_date']} is not order date + {s['lead_time_days']} days")
+            c.fail(
+                where, f"arrival {r['arrival_date']} is not order date + {s['lead_time_days']} days"
+            )
         c.in_horizon(where, r["arrival_date"])
         if r["quantity"] < s["min_quantity"] or r["quantity"] % s["lot_multiple"]:
-            c.fail(where, f"{r['quantity']} breaks minimum {s['min_quantity']} / multiple {s['lot_multiple']}")
+            c.fail(
+                where,
+                f"{r['quantity']} breaks minimum {s['min_quantity']} / multiple {s['lot_multiple']}",
+            )
         if s["capacity_per_day"] is not None and r["quantity"] > s["capacity_per_day"]:
             c.fail(where, f"{r['quantity']} exceeds the supplier's {s['capacity_per_day']} a day")
 
@@ -151,11 +177,17 @@ def _production(c: _Checker) -> None:
             continue
         last = r["end_date"] - timedelta(days=op["lead_time_days"])
         if r["start_date"] < c.day0 or last < r["start_date"]:
-            c.fail(where, f"start {r['start_date']} and end {r['end_date']} break the lead time of {op['lead_time_days']} days")
+            c.fail(
+                where,
+                f"start {r['start_date']} and end {r['end_date']} break the lead time of {op['lead_time_days']} days",
+            )
             continue
         c.in_horizon(where, r["end_date"])
         if abs(r["hours"] - r["quantity"] * op["hours_per_unit"]) > EPS:
-            c.fail(where, f"{r['hours']} hours, but {r['quantity']} units take {r['quantity'] * op['hours_per_unit']:g}")
+            c.fail(
+                where,
+                f"{r['hours']} hours, but {r['quantity']} units take {r['quantity'] * op['hours_per_unit']:g}",
+            )
         if r["hours"] > EPS:
             for value in (r["start_date"], last):
                 if c.closed(res["closed_weekdays"], value):
@@ -165,14 +197,20 @@ def _production(c: _Checker) -> None:
         _resource_load(c, key, resources[key], mine)
 
 
-def _resource_load(c: _Checker, key: tuple[str, str], res: dict[str, Any], jobs: list[tuple[int, int, float]]) -> None:
+def _resource_load(
+    c: _Checker, key: tuple[str, str], res: dict[str, Any], jobs: list[tuple[int, int, float]]
+) -> None:
     """Hours fit the resource's open days: for every span of days, the jobs that lie inside it
     need no more hours than the span has (Hall's condition for jobs with day windows)."""
     days = c.horizon + 1
-    capacity = np.array([
-        0.0 if c.closed(res["closed_weekdays"], c.day0 + timedelta(days=d)) else res["hours_per_day"]
-        for d in range(days)
-    ])
+    capacity = np.array(
+        [
+            0.0
+            if c.closed(res["closed_weekdays"], c.day0 + timedelta(days=d))
+            else res["hours_per_day"]
+            for d in range(days)
+        ]
+    )
     cum = np.concatenate([[0.0], np.cumsum(capacity)])
     need = np.zeros((days, days))
     for start, last, hours in jobs:
@@ -182,15 +220,22 @@ def _resource_load(c: _Checker, key: tuple[str, str], res: dict[str, Any], jobs:
     for a in range(days):
         for b in range(a, days):
             if inside[a, b] > cum[b + 1] - cum[a] + EPS:
-                c.fail(f"resource {key[0]} at {key[1]}",
-                       f"{inside[a, b]:g} hours are planned between {c.day0 + timedelta(days=a)} and "
-                       f"{c.day0 + timedelta(days=b)}, which has {cum[b + 1] - cum[a]:g}")
+                c.fail(
+                    f"resource {key[0]} at {key[1]}",
+                    f"{inside[a, b]:g} hours are planned between {c.day0 + timedelta(days=a)} and "
+                    f"{c.day0 + timedelta(days=b)}, which has {cum[b + 1] - cum[a]:g}",
+                )
                 return
 
 
 def _distribution(c: _Checker) -> None:
-    transfer_lanes = {(r["from_location"], r["to_location"], r["mode"]): r for r in c.ds["transfer_lanes"].to_dicts()}
-    delivery_lanes = {(r["location"], r["region"], r["mode"]): r for r in c.ds["delivery_lanes"].to_dicts()}
+    transfer_lanes = {
+        (r["from_location"], r["to_location"], r["mode"]): r
+        for r in c.ds["transfer_lanes"].to_dicts()
+    }
+    delivery_lanes = {
+        (r["location"], r["region"], r["mode"]): r for r in c.ds["delivery_lanes"].to_dicts()
+    }
     lane_units: dict[tuple[Any, ...], int] = defaultdict(int)
     shipping: dict[tuple[str, date], set[str]] = defaultdict(set)
     for i, r in enumerate(c.t["distribution_plan"].to_dicts(), start=2):
@@ -205,7 +250,10 @@ def _distribution(c: _Checker) -> None:
             c.fail(where, f"no {r['kind']} lane {r['from_location']} -> {r['to']} by {r['mode']}")
             continue
         if not c.can_ship(r["from_location"], r["ship_date"]):
-            c.fail(where, f"{r['from_location']} cannot ship on {r['ship_date']} (closed, past cutoff or before day 0)")
+            c.fail(
+                where,
+                f"{r['from_location']} cannot ship on {r['ship_date']} (closed, past cutoff or before day 0)",
+            )
         if r["arrival_date"] != r["ship_date"] + timedelta(days=lead):
             c.fail(where, f"arrival {r['arrival_date']} is not ship date + {lead} days")
         c.in_horizon(where, r["arrival_date"])
@@ -257,7 +305,10 @@ def _stock(c: _Checker) -> None:
         projected = np.cumsum(series)
         if (projected < 0).any():
             d = int(np.argmax(projected < 0))
-            c.fail(f"stock of {item} at {loc}", f"projected {int(projected[d])} on {c.day0 + timedelta(days=d)}")
+            c.fail(
+                f"stock of {item} at {loc}",
+                f"projected {int(projected[d])} on {c.day0 + timedelta(days=d)}",
+            )
 
 
 def _promises(c: _Checker) -> None:
@@ -265,8 +316,12 @@ def _promises(c: _Checker) -> None:
     orders = {r["order"]: r for r in c.ds["orders"].to_dicts()}
     deliveries: dict[tuple[str, str, str, date, str], int] = defaultdict(int)
     for r in c.t["distribution_plan"].filter(pl.col("kind") == "delivery").iter_rows(named=True):
-        deliveries[r["order"], r["item"], r["from_location"], r["ship_date"], r["mode"]] += r["quantity"]
-    transit = {(r["location"], r["region"], r["mode"]): r for r in c.ds["delivery_lanes"].to_dicts()}
+        deliveries[r["order"], r["item"], r["from_location"], r["ship_date"], r["mode"]] += r[
+            "quantity"
+        ]
+    transit = {
+        (r["location"], r["region"], r["mode"]): r for r in c.ds["delivery_lanes"].to_dicts()
+    }
     region = dict(c.ds["customers"].select("customer", "region").iter_rows())
     by_order: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for i, r in enumerate(c.t["confirmations"].to_dicts(), start=2):
@@ -285,24 +340,37 @@ def _promises(c: _Checker) -> None:
             continue
         expected = "on_time" if requested is None or r["promised_date"] <= requested else "late"
         if r["status"] != expected:
-            c.fail(where, f"status {r['status']}, but promised {r['promised_date']} for requested {requested}")
+            c.fail(
+                where,
+                f"status {r['status']}, but promised {r['promised_date']} for requested {requested}",
+            )
         if requested is not None and r["promised_date"] < requested:
             c.fail(where, f"promised {r['promised_date']}, before the requested {requested}")
-        if order["max_lateness_days"] is not None and requested is not None and (
-            r["promised_date"] > requested + timedelta(days=order["max_lateness_days"])
+        if (
+            order["max_lateness_days"] is not None
+            and requested is not None
+            and (r["promised_date"] > requested + timedelta(days=order["max_lateness_days"]))
         ):
-            c.fail(where, f"promised {r['promised_date']}, more than {order['max_lateness_days']} days late")
+            c.fail(
+                where,
+                f"promised {r['promised_date']}, more than {order['max_lateness_days']} days late",
+            )
         modes = (order["modes"] or "").split()
         if modes and r["mode"] not in modes:
             c.fail(where, f"mode {r['mode']} is not allowed for the order ({' '.join(modes)})")
         lane = transit.get((r["ship_from"], region[order["customer"]], r["mode"]))
-        if lane is not None and r["promised_date"] < r["ship_date"] + timedelta(days=lane["transit_days"]):
+        if lane is not None and r["promised_date"] < r["ship_date"] + timedelta(
+            days=lane["transit_days"]
+        ):
             c.fail(where, f"promised {r['promised_date']}, before the goods can arrive")
         key = (r["order"], r["item"], r["ship_from"], r["ship_date"], r["mode"])
         deliveries[key] -= r["quantity"]
     for key, left in deliveries.items():
         if left:
-            c.fail(f"order {key[0]}", f"deliveries of {key[1]} from {key[2]} on {key[3]} differ from its confirmations by {left}")
+            c.fail(
+                f"order {key[0]}",
+                f"deliveries of {key[1]} from {key[2]} on {key[3]} differ from its confirmations by {left}",
+            )
     summary = {r["order"]: r for r in c.t["orders"].to_dicts()}
     for order_id, order in orders.items():
         rows = by_order.get(order_id, [])
@@ -312,7 +380,9 @@ def _promises(c: _Checker) -> None:
         if order["ship_complete"] and confirmed and len(confirmed) < len(rows):
             c.fail(f"order {order_id}", "ships complete but is only partly confirmed")
         if order["ship_complete"] and len({r["promised_date"] for r in confirmed}) > 1:
-            c.fail(f"order {order_id}", "ships complete but its lines are promised on different dates")
+            c.fail(
+                f"order {order_id}", "ships complete but its lines are promised on different dates"
+            )
         if not confirmed:
             status = "unconfirmed"
         elif len(confirmed) < len(rows):
@@ -327,4 +397,7 @@ def _promises(c: _Checker) -> None:
             c.fail(f"orders.csv order {order_id}", f"status {row['status']}, expected {status}")
         last = max((r["promised_date"] for r in confirmed), default=None)
         if row["promised_date"] != last:
-            c.fail(f"orders.csv order {order_id}", f"promised {row['promised_date']}, its last confirmed unit arrives {last}")
+            c.fail(
+                f"orders.csv order {order_id}",
+                f"promised {row['promised_date']}, its last confirmed unit arrives {last}",
+            )

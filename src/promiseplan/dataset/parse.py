@@ -8,7 +8,12 @@ from promiseplan.dataset.issues import Issue
 from promiseplan.dataset.read import ROW, RawTable
 from promiseplan.dataset.schema import WEEKDAYS, Column, Kind, Table
 
-_DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S%.f")
+_DATETIME_FORMATS = (
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S%.f",
+)
 _TRUE = ("true", "1", "yes", "y", "t")
 _FALSE = ("false", "0", "no", "n", "f")
 _WEEKDAY_INDEX = {name.lower(): i for i, name in enumerate(WEEKDAYS)}
@@ -48,7 +53,7 @@ def parse_table(table: Table, raw: RawTable) -> tuple[pl.DataFrame, list[Issue]]
         for bad, message in problems:
             for r, cell in zip(rows.filter(bad), text.filter(bad), strict=True):
                 issues.append(Issue(raw.file, r, column.name, message.format(value=cell)))
-            value = value.set(bad, None)  # type: ignore[arg-type]
+            value = value.set(bad, None)
         if column.default is not None:
             value = value.fill_null(_default_series(column, 1)[0])
         typed.append(value.alias(column.name))
@@ -116,11 +121,15 @@ def _convert(column: Column, text: pl.Series) -> tuple[pl.Series, Problems]:
     return _convert_number(column, text, present)
 
 
-def _convert_number(column: Column, text: pl.Series, present: pl.Series) -> tuple[pl.Series, Problems]:
+def _convert_number(
+    column: Column, text: pl.Series, present: pl.Series
+) -> tuple[pl.Series, Problems]:
     number = text.cast(pl.Float64, strict=False)
     bad = present & (number.is_null() | number.is_nan() | number.is_infinite())
     whole = column.kind is Kind.INT
-    problems: Problems = [(bad, "'{value}' is not a whole number" if whole else "'{value}' is not a number")]
+    problems: Problems = [
+        (bad, "'{value}' is not a whole number" if whole else "'{value}' is not a number")
+    ]
     fine = present & ~bad
     if whole:
         fraction = fine & (number.round(0) != number)
@@ -130,14 +139,26 @@ def _convert_number(column: Column, text: pl.Series, present: pl.Series) -> tupl
         below = "is negative" if column.minimum == 0 else f"is below the minimum {column.minimum:g}"
         problems.append((fine & (number < column.minimum), "'{value}' " + below))
     if column.maximum is not None:
-        problems.append((fine & (number > column.maximum), "'{value}' is above the maximum " + f"{column.maximum:g}"))
+        problems.append(
+            (
+                fine & (number > column.maximum),
+                "'{value}' is above the maximum " + f"{column.maximum:g}",
+            )
+        )
     return (number.cast(pl.Int64, strict=False) if whole else number), problems
 
 
 def _to_datetime(text: pl.Series) -> pl.Series:
     frame = pl.DataFrame({"t": text})
-    return frame.select(
-        pl.coalesce(
-            [pl.col("t").str.to_datetime(f, strict=False, time_unit="us") for f in _DATETIME_FORMATS]
+    return (
+        frame.select(
+            pl.coalesce(
+                [
+                    pl.col("t").str.to_datetime(f, strict=False, time_unit="us")
+                    for f in _DATETIME_FORMATS
+                ]
+            )
         )
-    ).to_series().alias(text.name)
+        .to_series()
+        .alias(text.name)
+    )

@@ -77,7 +77,9 @@ def _id(name: str, required: bool = True) -> Column:
     return Column(name, Kind.ID, required=required)
 
 
-def _count(name: str, *, required: bool = True, default: object = None, minimum: float = 0) -> Column:
+def _count(
+    name: str, *, required: bool = True, default: object = None, minimum: float = 0
+) -> Column:
     return Column(name, Kind.INT, required=required, default=default, minimum=minimum)
 
 
@@ -96,7 +98,9 @@ ITEMS = Table(
     (
         _id("item"),
         Column("name", Kind.TEXT, required=False),
-        Column("kind", Kind.ENUM, required=False, default="product", choices=("product", "component")),
+        Column(
+            "kind", Kind.ENUM, required=False, default="product", choices=("product", "component")
+        ),
         Column("unit_cost", Kind.FLOAT, required=False, default=0.0, minimum=0),
         Column("weight_kg", Kind.FLOAT, required=False, minimum=0),
     ),

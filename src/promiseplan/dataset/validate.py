@@ -23,7 +23,12 @@ def duplicate_keys(table: Table, file: str, frame: pl.DataFrame) -> list[Issue]:
     for record in rows.select([ROW, "_first", *key]).iter_rows(named=True):
         named = ", ".join(f"{k}={record[k]}" for k in key)
         issues.append(
-            Issue(file, record[ROW], key[-1], f"duplicate key ({named}), first at row {record['_first']}")
+            Issue(
+                file,
+                record[ROW],
+                key[-1],
+                f"duplicate key ({named}), first at row {record['_first']}",
+            )
         )
     return issues
 
@@ -55,9 +60,11 @@ def unknown_references(
 def bom_cycles(file: str, bom: pl.DataFrame) -> list[Issue]:
     """One issue per cycle: an item that, through its components, needs itself."""
     edges: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    for item, location, component, row in bom.drop_nulls(["item", "location", "component"]).select(
-        "item", "location", "component", ROW
-    ).iter_rows():
+    for item, location, component, row in (
+        bom.drop_nulls(["item", "location", "component"])
+        .select("item", "location", "component", ROW)
+        .iter_rows()
+    ):
         edges.setdefault((location, item), []).append((component, row))
     state: dict[tuple[str, str], int] = {}  # 1 on the path, 2 done
     issues: list[Issue] = []

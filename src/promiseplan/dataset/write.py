@@ -24,7 +24,9 @@ def write_outputs(out: Path, tables: dict[str, pl.DataFrame], kpis: dict[str, An
     try:
         for name, frame in tables.items():
             frame.write_csv(staging / f"{name}.csv", date_format="%Y-%m-%d", float_precision=None)
-        (staging / "kpis.json").write_text(json.dumps(kpis, indent=2, sort_keys=True) + "\n", encoding="utf8")
+        (staging / "kpis.json").write_text(
+            json.dumps(kpis, indent=2, sort_keys=True) + "\n", encoding="utf8"
+        )
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

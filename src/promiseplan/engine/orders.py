@@ -73,7 +73,9 @@ class OrderPlanner:
             way = self.ways.best(order, line.item, line.quantity, promised)
             if way is None:  # the first pass found one; a sibling line took what it used
                 self.state.rollback(mark)
-                return self._refuse(order, lines, line, self._no_way(order, line.item, line.quantity))
+                return self._refuse(
+                    order, lines, line, self._no_way(order, line.item, line.quantity)
+                )
             self.ways.commit(order, line.item, way)
             second.append(way)
         final = max(promised, max(w.arrival for w in second))
@@ -103,7 +105,20 @@ class OrderPlanner:
             if failed is not None and line is not failed:
                 code, _, detail = reason.partition(": ")
                 text = f"{code}: ships complete with line {failed.line} ({failed.item}), which cannot be confirmed: {detail}"
-            rows.append(ScheduleLine(order.id, line.line, line.item, line.quantity, "unconfirmed", None, None, "", "", text))
+            rows.append(
+                ScheduleLine(
+                    order.id,
+                    line.line,
+                    line.item,
+                    line.quantity,
+                    "unconfirmed",
+                    None,
+                    None,
+                    "",
+                    "",
+                    text,
+                )
+            )
         return rows
 
     # --- split lines -------------------------------------------------------------------------
@@ -112,7 +127,8 @@ class OrderPlanner:
         left = self._fill(order, line, line.quantity, self._target(order), rows)
         while left > 0:
             ways = [
-                w for lane in self.ways.lanes(order)
+                w
+                for lane in self.ways.lanes(order)
                 if (w := self.ways.evaluate(order, line.item, 1, lane, EARLIEST)) is not None
             ]
             if not ways:
@@ -129,22 +145,37 @@ class OrderPlanner:
                 break
             left -= taken
         if left > 0:
-            rows.append(ScheduleLine(order.id, line.line, line.item, left, "unconfirmed", None, None, "", "", reason))
+            rows.append(
+                ScheduleLine(
+                    order.id, line.line, line.item, left, "unconfirmed", None, None, "", "", reason
+                )
+            )
         return rows
 
-    def _fill(self, order: Order, line: OrderLine, left: int, target: int, rows: list[ScheduleLine]) -> int:
+    def _fill(
+        self, order: Order, line: OrderLine, left: int, target: int, rows: list[ScheduleLine]
+    ) -> int:
         """Cheapest ways first, each carrying as much as arrives by ``target``; returns what is left."""
         while left > 0:
             ways = [
-                w for lane in self.ways.lanes(order)
+                w
+                for lane in self.ways.lanes(order)
                 if (w := self.ways.most_by(order, line.item, left, lane, target)) is not None
             ]
             if not ways:
                 break
             way = min(ways, key=Way.cheapest_key)
             self.ways.commit(order, line.item, way)
-            promised = way.arrival if order.requested_day is None else max(way.arrival, order.requested_day)
-            rows.append(self._row(order, line, way, promised, self._explain(line.item, way, promised, order)))
+            promised = (
+                way.arrival
+                if order.requested_day is None
+                else max(way.arrival, order.requested_day)
+            )
+            rows.append(
+                self._row(
+                    order, line, way, promised, self._explain(line.item, way, promised, order)
+                )
+            )
             left -= way.quantity
         return left
 
@@ -165,11 +196,22 @@ class OrderPlanner:
             f"{self.problem.date(order.requested_day)}"
         )
 
-    def _row(self, order: Order, line: OrderLine, way: Way, promised: int, reason: str) -> ScheduleLine:
+    def _row(
+        self, order: Order, line: OrderLine, way: Way, promised: int, reason: str
+    ) -> ScheduleLine:
         late = order.requested_day is not None and promised > order.requested_day
         return ScheduleLine(
-            order.id, line.line, line.item, way.quantity, "late" if late else "on_time", promised,
-            way.ship, way.lane.location, way.lane.mode, reason, way.arrival,
+            order.id,
+            line.line,
+            line.item,
+            way.quantity,
+            "late" if late else "on_time",
+            promised,
+            way.ship,
+            way.lane.location,
+            way.lane.mode,
+            reason,
+            way.arrival,
             way.quantity * way.lane.cost_per_unit,
         )
 
@@ -181,14 +223,22 @@ class OrderPlanner:
         if way.delayed_by_capacity:
             limits = []
             if lane.capacity_per_day is not None:
-                limits.append(f"the {lane.mode} lane {lane.location} -> {lane.region} ({lane.capacity_per_day} units a day)")
+                limits.append(
+                    f"the {lane.mode} lane {lane.location} -> {lane.region} ({lane.capacity_per_day} units a day)"
+                )
             place = self.problem.locations[lane.location]
             if place.orders_per_day is not None:
                 limits.append(f"{lane.location}'s {place.orders_per_day} orders a day")
             return f"capacity: {' and '.join(limits) or 'shipping'} is full before {date(way.ship)}; {trip}"
         if supply is None or supply.source is None:
-            if way.available > 0 and order.requested_day is not None and promised > order.requested_day:
-                return f"stock: no {item} free at {lane.location} until {date(way.available)}; {trip}"
+            if (
+                way.available > 0
+                and order.requested_day is not None
+                and promised > order.requested_day
+            ):
+                return (
+                    f"stock: no {item} free at {lane.location} until {date(way.available)}; {trip}"
+                )
             return f"stock: {way.quantity} {item} in stock at {lane.location}; {trip}"
         return f"{supply.code}: no {item} at {lane.location} until {supply.detail}; {trip}"
 

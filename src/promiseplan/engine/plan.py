@@ -31,36 +31,86 @@ def assemble(problem: Problem, state: State, rows: list[ScheduleLine]) -> Plan:
     d = problem.date
     rows = sorted(
         rows,
-        key=lambda r: (r.order, line_sort_key(r.line), r.status == "unconfirmed", r.promised or 0,
-                       r.ship or 0, r.ship_from, r.mode),
+        key=lambda r: (
+            r.order,
+            line_sort_key(r.line),
+            r.status == "unconfirmed",
+            r.promised or 0,
+            r.ship or 0,
+            r.ship_from,
+            r.mode,
+        ),
     )
-    confirmations = _frame("confirmations", [
-        (r.order, r.line, r.item, r.quantity, r.status, _day(problem, r.promised), _day(problem, r.ship),
-         r.ship_from or None, r.mode or None, r.reason)
-        for r in rows
-    ])
+    confirmations = _frame(
+        "confirmations",
+        [
+            (
+                r.order,
+                r.line,
+                r.item,
+                r.quantity,
+                r.status,
+                _day(problem, r.promised),
+                _day(problem, r.ship),
+                r.ship_from or None,
+                r.mode or None,
+                r.reason,
+            )
+            for r in rows
+        ],
+    )
     orders = _frame("orders", _order_rows(problem, rows))
     prices = {(s.id, s.item, s.location): s for sl in problem.suppliers.values() for s in sl}
-    procurement = _frame("procurement_plan", [
-        (sup, item, loc, qty, d(o), d(o + prices[sup, item, loc].lead_time),
-         round(qty * prices[sup, item, loc].unit_price, 6))
-        for (sup, item, loc, o), qty in sorted(state.purchases.items(), key=lambda kv: (kv[0][3], kv[0][:3]))
-    ])
-    production = _frame("production_plan", sorted(
-        (p.item, p.location, p.resource, p.quantity, d(p.start), d(p.end), round(p.hours, 6))
-        for p in state.productions
-    ))
+    procurement = _frame(
+        "procurement_plan",
+        [
+            (
+                sup,
+                item,
+                loc,
+                qty,
+                d(o),
+                d(o + prices[sup, item, loc].lead_time),
+                round(qty * prices[sup, item, loc].unit_price, 6),
+            )
+            for (sup, item, loc, o), qty in sorted(
+                state.purchases.items(), key=lambda kv: (kv[0][3], kv[0][:3])
+            )
+        ],
+    )
+    production = _frame(
+        "production_plan",
+        sorted(
+            (p.item, p.location, p.resource, p.quantity, d(p.start), d(p.end), round(p.hours, 6))
+            for p in state.productions
+        ),
+    )
     moves: dict[tuple[str, str, str, str, int, int], int] = defaultdict(int)
     for t in state.transfers:
         moves[t.item, t.source, t.destination, t.mode, t.ship, t.arrival] += t.quantity
-    distribution = [
+    distribution: list[tuple[Any, ...]] = [
         ("transfer", item, src, dst, mode, qty, d(ship), d(arr), None)
-        for (item, src, dst, mode, ship, arr), qty in sorted(moves.items(), key=lambda kv: (kv[0][4], kv[0]))
+        for (item, src, dst, mode, ship, arr), qty in sorted(
+            moves.items(), key=lambda kv: (kv[0][4], kv[0])
+        )
     ]
     regions = {o.id: o.region for o in problem.orders}
     distribution += sorted(
-        (("delivery", r.item, r.ship_from, regions[r.order], r.mode, r.quantity, d(r.ship),
-          d(r.arrival), r.order) for r in rows if r.ship is not None and r.arrival is not None),
+        (
+            (
+                "delivery",
+                r.item,
+                r.ship_from,
+                regions[r.order],
+                r.mode,
+                r.quantity,
+                d(r.ship),
+                d(r.arrival),
+                r.order,
+            )
+            for r in rows
+            if r.ship is not None and r.arrival is not None
+        ),
         key=lambda t: (t[6], t[8], t[1], t[2], t[4]),
     )
     tables = {
@@ -86,12 +136,22 @@ def _frame(name: str, rows: list[tuple[Any, ...]]) -> pl.DataFrame:
 
 _S, _I, _F, _D = pl.String(), pl.Int64(), pl.Float64(), pl.Date()
 _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "confirmations": dict(zip(_COLUMNS["confirmations"], (_S, _S, _S, _I, _S, _D, _D, _S, _S, _S), strict=True)),
+    "confirmations": dict(
+        zip(_COLUMNS["confirmations"], (_S, _S, _S, _I, _S, _D, _D, _S, _S, _S), strict=True)
+    ),
     "orders": dict(zip(_COLUMNS["orders"], (_S, _S, _S, _D, _D, _I, _S), strict=True)),
-    "procurement_plan": dict(zip(_COLUMNS["procurement_plan"], (_S, _S, _S, _I, _D, _D, _F), strict=True)),
-    "production_plan": dict(zip(_COLUMNS["production_plan"], (_S, _S, _S, _I, _D, _D, _F), strict=True)),
-    "distribution_plan": dict(zip(_COLUMNS["distribution_plan"], (_S, _S, _S, _S, _S, _I, _D, _D, _S), strict=True)),
-    "promise_changes": dict(zip(_COLUMNS["promise_changes"], (_S, _S, _I, _D, _I, _D, _S), strict=True)),
+    "procurement_plan": dict(
+        zip(_COLUMNS["procurement_plan"], (_S, _S, _S, _I, _D, _D, _F), strict=True)
+    ),
+    "production_plan": dict(
+        zip(_COLUMNS["production_plan"], (_S, _S, _S, _I, _D, _D, _F), strict=True)
+    ),
+    "distribution_plan": dict(
+        zip(_COLUMNS["distribution_plan"], (_S, _S, _S, _S, _S, _I, _D, _D, _S), strict=True)
+    ),
+    "promise_changes": dict(
+        zip(_COLUMNS["promise_changes"], (_S, _S, _I, _D, _I, _D, _S), strict=True)
+    ),
 }
 
 
@@ -118,12 +178,19 @@ def _order_rows(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, .
             reason = mine[0].reason if mine else "stock: nothing to deliver"
         else:
             unconfirmed = [r for r in mine if r.status == "unconfirmed"]
-            latest = max((r for r in mine if r.promised is not None), key=lambda r: (r.promised or 0))
+            latest = max((r for r in mine if r.promised is not None), key=lambda r: r.promised or 0)
             reason = unconfirmed[0].reason if unconfirmed else latest.reason
-        out.append((
-            order.id, order.customer, status, _day(problem, order.requested_day),
-            _day(problem, promised), len(order.lines), reason,
-        ))
+        out.append(
+            (
+                order.id,
+                order.customer,
+                status,
+                _day(problem, order.requested_day),
+                _day(problem, promised),
+                len(order.lines),
+                reason,
+            )
+        )
     return out
 
 
@@ -142,18 +209,32 @@ def _changes(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, ...]
         new[key] = (qty, day, "")
     open_orders = {o.id for o in problem.orders}
     out = []
-    for (order, line), old in sorted(problem.promises.items(), key=lambda kv: (kv[0][0], line_sort_key(kv[0][1]))):
+    for (order, line), old in sorted(
+        problem.promises.items(), key=lambda kv: (kv[0][0], line_sort_key(kv[0][1]))
+    ):
         if order not in open_orders:
             continue
         qty, day, _ = new.get((order, line), (0, None, ""))
         if qty == old.quantity and day == old.day:
             continue
         reason = reasons.get((order, line), "no_source: the line is no longer on the order")
-        out.append((order, line, old.quantity, problem.date(old.day), qty, _day(problem, day) if qty else None, reason))
+        out.append(
+            (
+                order,
+                line,
+                old.quantity,
+                problem.date(old.day),
+                qty,
+                _day(problem, day) if qty else None,
+                reason,
+            )
+        )
     return out
 
 
-def _kpis(problem: Problem, state: State, rows: list[ScheduleLine], tables: dict[str, pl.DataFrame]) -> dict[str, Any]:
+def _kpis(
+    problem: Problem, state: State, rows: list[ScheduleLine], tables: dict[str, pl.DataFrame]
+) -> dict[str, Any]:
     orders = tables["orders"]
     order_counts = {s: 0 for s in ("on_time", "late", "partial", "unconfirmed")}
     for status in orders["status"]:
@@ -172,7 +253,8 @@ def _kpis(problem: Problem, state: State, rows: list[ScheduleLine], tables: dict
     utilisation: dict[str, float] = {}
     for (res, loc), resource in sorted(problem.resources.items()):
         open_hours = sum(
-            resource.hours_per_day for d in range(problem.horizon + 1)
+            resource.hours_per_day
+            for d in range(problem.horizon + 1)
             if not resource.closed >> problem.weekday(d) & 1
         )
         hours = sum(state.hours.get((res, loc), ()))

@@ -97,21 +97,35 @@ class Sourcing:
             ship = self.next_ship_day(lane.source, there)
             if ship is not None and ship + lane.lead_time <= self.last:
                 found.append(
-                    Source("transfer", ship + lane.lead_time, lane.cost_per_unit, 0,
-                           f"{lane.source}/{lane.mode}", lane=lane)
+                    Source(
+                        "transfer",
+                        ship + lane.lead_time,
+                        lane.cost_per_unit,
+                        0,
+                        f"{lane.source}/{lane.mode}",
+                        lane=lane,
+                    )
                 )
         for op in self.problem.operations.get((item, location), ()):
             ready = self._earliest_production(op, missing, inner)
             if ready is not None:
-                found.append(Source("production", ready, 0.0, op.priority, op.resource, operation=op))
+                found.append(
+                    Source("production", ready, 0.0, op.priority, op.resource, operation=op)
+                )
         for supplier in self.problem.suppliers.get((item, location), ()):
             days = self._purchase_days(supplier, missing, latest=None)
             if days is not None:
                 arrival = max(days) + supplier.lead_time
                 if arrival <= self.last:
                     found.append(
-                        Source("purchase", arrival, supplier.unit_price, supplier.priority,
-                               supplier.id, supplier=supplier)
+                        Source(
+                            "purchase",
+                            arrival,
+                            supplier.unit_price,
+                            supplier.priority,
+                            supplier.id,
+                            supplier=supplier,
+                        )
                     )
         found.sort(key=Source.sort_key)
         return found
@@ -136,7 +150,9 @@ class Sourcing:
         ready = (days[-1][0] if days else start) + op.lead_time
         return ready if ready <= self.last else None
 
-    def _hours_forward(self, op: Operation, hours: float, start: int) -> list[tuple[int, float]] | None:
+    def _hours_forward(
+        self, op: Operation, hours: float, start: int
+    ) -> list[tuple[int, float]] | None:
         return self._pack(op, hours, range(start, self.last + 1))
 
     def _pack(self, op: Operation, hours: float, days: range) -> list[tuple[int, float]] | None:
@@ -157,7 +173,9 @@ class Sourcing:
                 left -= part
         return taken if left <= EPS else None
 
-    def _purchase_days(self, supplier: Supplier, missing: int, latest: int | None) -> dict[int, int] | None:
+    def _purchase_days(
+        self, supplier: Supplier, missing: int, latest: int | None
+    ) -> dict[int, int] | None:
         """Quantities per order day for ``missing`` units: forward from day 0 (``latest`` None)
         or backward from ``latest`` (just in time), in lots, within capacity."""
         limit = self.last - supplier.lead_time
@@ -186,7 +204,9 @@ class Sourcing:
         return plan if left <= 0 else None
 
     # --- commit ------------------------------------------------------------------------------
-    def supply(self, item: str, location: str, quantity: int, day: int, visited: Visited) -> Supply | None:
+    def supply(
+        self, item: str, location: str, quantity: int, day: int, visited: Visited
+    ) -> Supply | None:
         """Make ``quantity`` units free at ``location`` on ``day`` (the caller takes them),
         timing new supply just in time. None when that cannot be done; then the caller rolls
         back."""
@@ -234,7 +254,9 @@ class Sourcing:
             )
         return True
 
-    def _transfer(self, source: Source, missing: int, day: int, visited: Visited, result: Supply) -> bool:
+    def _transfer(
+        self, source: Source, missing: int, day: int, visited: Visited, result: Supply
+    ) -> bool:
         lane = source.lane
         assert lane is not None
         place = self.problem.locations[lane.source]
@@ -249,8 +271,15 @@ class Sourcing:
         self.state.take(result.item, lane.source, ship, missing)
         self.state.add(result.item, lane.destination, ship + lane.lead_time, missing)
         self.state.move(
-            Transfer(result.item, lane.source, lane.destination, lane.mode, missing, ship,
-                     ship + lane.lead_time)
+            Transfer(
+                result.item,
+                lane.source,
+                lane.destination,
+                lane.mode,
+                missing,
+                ship,
+                ship + lane.lead_time,
+            )
         )
         result.ready = ship + lane.lead_time
         result.cost = missing * lane.cost_per_unit + upstream.cost
@@ -265,7 +294,9 @@ class Sourcing:
             result.detail += f"; at {lane.source}: {upstream.detail}"
         return True
 
-    def _make(self, source: Source, missing: int, day: int, visited: Visited, result: Supply) -> bool:
+    def _make(
+        self, source: Source, missing: int, day: int, visited: Visited, result: Supply
+    ) -> bool:
         op = source.operation
         assert op is not None
         last = day - op.lead_time
@@ -298,7 +329,9 @@ class Sourcing:
         ready = end + op.lead_time
         self.state.add(op.item, op.location, ready, missing)
         self.state.make(
-            Production(op.item, op.location, op.resource, missing, start, ready, hours, tuple(taken))
+            Production(
+                op.item, op.location, op.resource, missing, start, ready, hours, tuple(taken)
+            )
         )
         result.ready = ready
         result.cost = cost
@@ -310,7 +343,9 @@ class Sourcing:
         if waits:
             result.code = "material"
             result.detail = f"{made} once components arrive ({'; '.join(waits)})"
-        elif len(taken) > 1 or any(self.state.hours_used(op.resource, op.location)[d] - h > EPS for d, h in taken):
+        elif len(taken) > 1 or any(
+            self.state.hours_used(op.resource, op.location)[d] - h > EPS for d, h in taken
+        ):
             result.code = "capacity"
             result.detail = made
         else:
@@ -327,7 +362,8 @@ class Sourcing:
         inner = visited | {(item, location)}
         for op in self.problem.operations.get((item, location), ()):
             if all(
-                self.state.free(c, location, self.last) > 0 or self.could_ever_supply(c, location, inner)
+                self.state.free(c, location, self.last) > 0
+                or self.could_ever_supply(c, location, inner)
                 for c, _ in op.components
                 if (c, location) not in inner
             ):

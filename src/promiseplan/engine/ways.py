@@ -43,7 +43,9 @@ class Ways:
             if order.modes is None or lane.mode in order.modes
         ]
 
-    def evaluate(self, order: Order, item: str, quantity: int, lane: DeliveryLane, target: int) -> Way | None:
+    def evaluate(
+        self, order: Order, item: str, quantity: int, lane: DeliveryLane, target: int
+    ) -> Way | None:
         """The way over ``lane`` for ``quantity`` units: just in time for ``target`` when it can
         arrive by then, else as early as it can. Its cost is measured by a tentative commit."""
         available = self.sourcing.earliest(item, lane.location, quantity, frozenset())
@@ -67,11 +69,18 @@ class Ways:
             cost,
             available,
             supply,
-            delayed_by_capacity=free_ship is not None and free_ship < ship and ship + lane.transit_days > target,
+            delayed_by_capacity=free_ship is not None
+            and free_ship < ship
+            and ship + lane.transit_days > target,
         )
 
     def _ship_day(
-        self, order: Order, lane: DeliveryLane, quantity: int, available: int, target: int,
+        self,
+        order: Order,
+        lane: DeliveryLane,
+        quantity: int,
+        available: int,
+        target: int,
         capacity: bool = True,
     ) -> int | None:
         place = self.problem.locations[lane.location]
@@ -83,7 +92,9 @@ class Ways:
             if not capacity:
                 return True
             room = self.state.lane_room(lane, day)
-            return (room is None or room >= quantity) and self.state.order_room(place, order.id, day)
+            return (room is None or room >= quantity) and self.state.order_room(
+                place, order.id, day
+            )
 
         for day in range(min(target - lane.transit_days, last), available - 1, -1):
             if fits(day):
@@ -95,7 +106,8 @@ class Ways:
 
     def best(self, order: Order, item: str, quantity: int, target: int) -> Way | None:
         ways = [
-            w for lane in self.lanes(order)
+            w
+            for lane in self.lanes(order)
             if (w := self.evaluate(order, item, quantity, lane, target)) is not None
         ]
         on_time = [w for w in ways if w.arrival <= target]
@@ -103,7 +115,9 @@ class Ways:
             return min(on_time, key=Way.cheapest_key)
         return min(ways, key=Way.earliest_key) if ways else None
 
-    def most_by(self, order: Order, item: str, limit: int, lane: DeliveryLane, target: int) -> Way | None:
+    def most_by(
+        self, order: Order, item: str, limit: int, lane: DeliveryLane, target: int
+    ) -> Way | None:
         """The way over ``lane`` carrying the most units (up to ``limit``) that arrive by
         ``target``."""
         best: Way | None = None
@@ -121,7 +135,9 @@ class Ways:
         """Reserve the way's stock, supply, lane capacity and the location's order count."""
         supply = self.sourcing.supply(item, way.lane.location, way.quantity, way.ship, frozenset())
         if supply is None:  # evaluate() just showed it can be done on an unchanged state
-            raise RuntimeError(f"order {order.id}: the way over {way.lane} can no longer be supplied")
+            raise RuntimeError(
+                f"order {order.id}: the way over {way.lane} can no longer be supplied"
+            )
         self.state.take(item, way.lane.location, way.ship, way.quantity)
         self.state.ship(way.lane, order.id, way.ship, way.quantity)
         way.supply = supply

@@ -3,7 +3,7 @@ regional distribution centres, dealers and web customers), vectorised to any siz
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -27,7 +27,6 @@ def scale(orders: int | None, seed: int) -> Tables:
     return maker(100_000 if orders is None else orders, seed)
 
 
-
 def _id_list(prefix: str, n: int, width: int = 6) -> pl.Series:
     return pl.select(
         pl.concat_str(pl.lit(prefix), pl.Series(np.arange(n)).cast(pl.String).str.zfill(width))
@@ -48,7 +47,11 @@ def maker(lines: int, seed: int) -> Tables:
             "kind": ["product"] * n_products + ["component"] * (n_subs + n_parts),
             "unit_cost": np.round(
                 np.concatenate(
-                    [rng.uniform(300, 1500, n_products), rng.uniform(40, 200, n_subs), rng.uniform(1, 60, n_parts)]
+                    [
+                        rng.uniform(300, 1500, n_products),
+                        rng.uniform(40, 200, n_subs),
+                        rng.uniform(1, 60, n_parts),
+                    ]
                 ),
                 2,
             ),
@@ -70,7 +73,9 @@ def maker(lines: int, seed: int) -> Tables:
     line_of = (np.arange(n_products) // 2) % lines_per_factory
     resources = pl.DataFrame(
         {
-            "resource": [f"LINE_{f[-2:]}_{k:03d}" for f in FACTORIES for k in range(lines_per_factory)]
+            "resource": [
+                f"LINE_{f[-2:]}_{k:03d}" for f in FACTORIES for k in range(lines_per_factory)
+            ]
             + [f"SUBLINE_{f[-2:]}" for f in FACTORIES],
             "location": [f for f in FACTORIES for _ in range(lines_per_factory)] + list(FACTORIES),
             "hours_per_day": [16.0] * (2 * lines_per_factory) + [float(max(16, n_subs // 20))] * 2,
@@ -82,7 +87,10 @@ def maker(lines: int, seed: int) -> Tables:
         {
             "item": products,
             "location": fab[factory_of],
-            "resource": [f"LINE_{FACTORIES[f][-2:]}_{k:03d}" for f, k in zip(factory_of, line_of, strict=True)],
+            "resource": [
+                f"LINE_{FACTORIES[f][-2:]}_{k:03d}"
+                for f, k in zip(factory_of, line_of, strict=True)
+            ],
             "hours_per_unit": np.round(rng.uniform(0.05, 0.4, n_products), 3),
             "lead_time_days": rng.integers(0, 2, n_products),
         }
@@ -104,9 +112,15 @@ def maker(lines: int, seed: int) -> Tables:
         {
             "item": pl.concat([products, products, products]),
             "location": np.tile(fab[factory_of], 3),
-            "component": pl.concat([subs.gather(sub_of), parts.gather(part_a), parts.gather(part_b)]),
+            "component": pl.concat(
+                [subs.gather(sub_of), parts.gather(part_a), parts.gather(part_b)]
+            ),
             "quantity_per": np.concatenate(
-                [np.ones(n_products), rng.integers(1, 5, n_products), rng.integers(1, 3, n_products)]
+                [
+                    np.ones(n_products),
+                    rng.integers(1, 5, n_products),
+                    rng.integers(1, 3, n_products),
+                ]
             ).astype(np.float64),
         }
     )
@@ -122,7 +136,9 @@ def maker(lines: int, seed: int) -> Tables:
     bom = pl.concat([bom_products, bom_subs])
     abroad = pl.DataFrame(
         {
-            "supplier": pl.Series(rng.integers(0, max(3, n_parts // 50), 2 * n_parts)).cast(pl.String).str.zfill(4),
+            "supplier": pl.Series(rng.integers(0, max(3, n_parts // 50), 2 * n_parts))
+            .cast(pl.String)
+            .str.zfill(4),
             "item": pl.concat([parts, parts]),
             "location": np.repeat(fab, n_parts),
             "lead_time_days": rng.integers(20, 41, 2 * n_parts),
@@ -147,15 +163,24 @@ def maker(lines: int, seed: int) -> Tables:
     transfer_rows = []
     for f in FACTORIES:
         for d in DCS:
-            transfer_rows += [(f, d, "sea", 24 if f == "FAB_AS" else 12, 0.6), (f, d, "air", 3, 9.0), (f, d, "truck", 5, 2.5)]
+            transfer_rows += [
+                (f, d, "sea", 24 if f == "FAB_AS" else 12, 0.6),
+                (f, d, "air", 3, 9.0),
+                (f, d, "truck", 5, 2.5),
+            ]
     for a, b in (("DC_N", "DC_E"), ("DC_E", "DC_S"), ("DC_S", "DC_W"), ("DC_W", "DC_N")):
         transfer_rows += [(a, b, "truck", 2, 1.5), (b, a, "truck", 2, 1.5)]
     transfer_lanes = pl.DataFrame(
-        transfer_rows, schema=["from_location", "to_location", "mode", "lead_time_days", "cost_per_unit"], orient="row"
+        transfer_rows,
+        schema=["from_location", "to_location", "mode", "lead_time_days", "cost_per_unit"],
+        orient="row",
     )
     delivery_rows: list[tuple[str, str, str, int, float, int | None]] = []
     for d, r in zip(DCS, REGIONS, strict=True):
-        delivery_rows += [(d, r, "truck", 2, 6.0, None), (d, r, "express", 1, 15.0, max(100, lines // 50))]
+        delivery_rows += [
+            (d, r, "truck", 2, 6.0, None),
+            (d, r, "express", 1, 15.0, max(100, lines // 50)),
+        ]
     for f in FACTORIES:
         delivery_rows += [(f, r, "truck", 4, 10.0, None) for r in REGIONS]
     delivery_lanes = pl.DataFrame(
@@ -184,7 +209,11 @@ def maker(lines: int, seed: int) -> Tables:
 
 
 def _stock(
-    rng: np.random.Generator, products: pl.Series, subs: pl.Series, parts: pl.Series, factory_of: np.ndarray
+    rng: np.random.Generator,
+    products: pl.Series,
+    subs: pl.Series,
+    parts: pl.Series,
+    factory_of: np.ndarray,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     n = len(products)
     at_dc = pl.DataFrame(
@@ -194,7 +223,13 @@ def _stock(
             "on_hand": rng.integers(0, 45, n * len(DCS)) * (rng.random(n * len(DCS)) < 0.7),
         }
     )
-    at_fab = pl.DataFrame({"item": products, "location": np.array(FACTORIES)[factory_of], "on_hand": rng.integers(0, 10, n)})
+    at_fab = pl.DataFrame(
+        {
+            "item": products,
+            "location": np.array(FACTORIES)[factory_of],
+            "on_hand": rng.integers(0, 10, n),
+        }
+    )
     comps = pl.concat([subs, parts])
     at_fab_comps = pl.DataFrame(
         {
@@ -209,11 +244,8 @@ def _stock(
     )
     transit = transit.with_columns(
         pl.Series("quantity", rng.integers(5, 60, transit.height)),
-        pl.Series("arrival_date", [DAY0 + timedelta(days=int(d)) for d in rng.integers(-2, 20, 1)] * transit.height),
+        _days_from_now(rng.integers(-2, 20, transit.height)),
         pl.lit("transfer").alias("kind"),
-    )
-    transit = transit.with_columns(
-        (pl.lit(DAY0) + pl.duration(days=pl.Series(rng.integers(-2, 20, transit.height)))).alias("arrival_date")
     )
     purchases = pl.DataFrame(
         {
@@ -223,7 +255,7 @@ def _stock(
         }
     ).sample(fraction=0.4, seed=int(rng.integers(1 << 31)))
     purchases = purchases.with_columns(
-        (pl.lit(DAY0) + pl.duration(days=pl.Series(rng.integers(3, 35, purchases.height)))).alias("arrival_date"),
+        _days_from_now(rng.integers(3, 35, purchases.height)),
         pl.lit("purchase").alias("kind"),
     )
     wip = pl.DataFrame({"item": products, "location": np.array(FACTORIES)[factory_of]}).sample(
@@ -231,17 +263,23 @@ def _stock(
     )
     wip = wip.with_columns(
         pl.Series("quantity", rng.integers(5, 50, wip.height)),
-        (pl.lit(DAY0) + pl.duration(days=pl.Series(rng.integers(1, 6, wip.height)))).alias("arrival_date"),
+        _days_from_now(rng.integers(1, 6, wip.height)),
         pl.lit("production").alias("kind"),
     )
     receipts = pl.concat([transit, purchases, wip], how="diagonal").with_columns(
         pl.col("arrival_date").cast(pl.Date),
-        pl.concat_str(pl.lit("R"), pl.int_range(pl.len()).cast(pl.String).str.zfill(7)).alias("reference"),
+        pl.concat_str(pl.lit("R"), pl.int_range(pl.len()).cast(pl.String).str.zfill(7)).alias(
+            "reference"
+        ),
     )
-    return inventory, receipts.select("item", "location", "quantity", "arrival_date", "kind", "reference")
+    return inventory, receipts.select(
+        "item", "location", "quantity", "arrival_date", "kind", "reference"
+    )
 
 
-def _demand(rng: np.random.Generator, lines: int, products: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _demand(
+    rng: np.random.Generator, lines: int, products: pl.Series
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     n_dealers = max(5, lines // 400)
     n_web = max(10, lines // 8)
     customers = pl.DataFrame(
@@ -264,13 +302,21 @@ def _demand(rng: np.random.Generator, lines: int, products: pl.Series) -> tuple[
     sizes = sizes[sizes > 0]
     n_orders = len(sizes)
     is_b2b = np.arange(n_orders) < len(b2b_sizes)
-    customer = np.where(is_b2b, rng.integers(0, n_dealers, n_orders), n_dealers + rng.integers(0, n_web, n_orders))
+    customer = np.where(
+        is_b2b, rng.integers(0, n_dealers, n_orders), n_dealers + rng.integers(0, n_web, n_orders)
+    )
     minutes = rng.integers(0, 24 * 60 * 3, n_orders)
-    created = pl.Series(np.datetime64(NOW - timedelta(days=3), "us") + minutes.astype("timedelta64[m]"))
+    created = pl.Series(
+        np.datetime64(NOW - timedelta(days=3), "us") + minutes.astype("timedelta64[m]")
+    )
     wants_date = rng.random(n_orders) < np.where(is_b2b, 0.6, 0.2)
     offset = np.where(is_b2b, rng.integers(5, 31, n_orders), rng.integers(3, 11, n_orders))
     requested = pl.Series(
-        [DAY0 + timedelta(days=int(o)) if w else None for o, w in zip(offset, wants_date, strict=True)], dtype=pl.Date
+        [
+            DAY0 + timedelta(days=int(o)) if w else None
+            for o, w in zip(offset, wants_date, strict=True)
+        ],
+        dtype=pl.Date,
     )
     lateness = np.where(is_b2b & wants_date & (rng.random(n_orders) < 0.3), 10, -1)
     order_ids = _id_list("SO", n_orders, 8)
@@ -282,7 +328,9 @@ def _demand(rng: np.random.Generator, lines: int, products: pl.Series) -> tuple[
             "requested_date": requested,
             "ship_complete": ~is_b2b,
             "max_lateness_days": pl.Series(lateness).replace(-1, None),
-            "modes": np.where(is_b2b, "", np.array(["", "truck", "express"])[rng.integers(0, 3, n_orders)]),
+            "modes": np.where(
+                is_b2b, "", np.array(["", "truck", "express"])[rng.integers(0, 3, n_orders)]
+            ),
         }
     ).with_columns(pl.lit(None).cast(pl.Int64).alias("priority"))
     order_index = np.repeat(np.arange(n_orders), sizes)
@@ -294,10 +342,13 @@ def _demand(rng: np.random.Generator, lines: int, products: pl.Series) -> tuple[
             "order": order_ids.gather(order_index),
             "line": pl.Series(line_no).cast(pl.String),
             "item": products.gather(popular),
-            "quantity": np.where(is_b2b[order_index], rng.integers(1, 21, lines), rng.integers(1, 3, lines)),
+            "quantity": np.where(
+                is_b2b[order_index], rng.integers(1, 21, lines), rng.integers(1, 3, lines)
+            ),
         }
     )
     return customers, orders, order_lines
 
 
-_ = date
+def _days_from_now(offsets: np.ndarray) -> pl.Expr:
+    return (pl.lit(DAY0) + pl.duration(days=pl.lit(pl.Series(offsets)))).alias("arrival_date")

@@ -95,7 +95,11 @@ def build_problem(dataset: Dataset, settings: Settings) -> Problem:
     for r in _rows(dataset["transfer_lanes"]):
         transfers_into[r["to_location"]].append(
             TransferLane(
-                r["from_location"], r["to_location"], r["mode"], r["lead_time_days"], r["cost_per_unit"]
+                r["from_location"],
+                r["to_location"],
+                r["mode"],
+                r["lead_time_days"],
+                r["cost_per_unit"],
             )
         )
     delivery_lanes: dict[str, list[DeliveryLane]] = defaultdict(list)
@@ -140,8 +144,10 @@ def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _promises(dataset: Dataset, day: Any) -> dict[tuple[str, str], Promise]:
-    promised = dataset["promises"].group_by("order", "line").agg(
-        pl.col("quantity").sum(), pl.col("promised_date").max()
+    promised = (
+        dataset["promises"]
+        .group_by("order", "line")
+        .agg(pl.col("quantity").sum(), pl.col("promised_date").max())
     )
     return {
         (r["order"], r["line"]): Promise(r["quantity"], day(r["promised_date"]))
@@ -171,7 +177,9 @@ def _orders(dataset: Dataset, day: Any, promises: dict[tuple[str, str], Promise]
                 priority=customer["priority"] if r["priority"] is None else r["priority"],
                 max_lateness_days=r["max_lateness_days"],
                 modes=modes,
-                lines=tuple(sorted(lines.get(r["order"], ()), key=lambda li: line_sort_key(li.line))),
+                lines=tuple(
+                    sorted(lines.get(r["order"], ()), key=lambda li: line_sort_key(li.line))
+                ),
                 has_promise=r["order"] in promised_orders,
                 created_day=day(created.date()),
             )
