@@ -217,16 +217,20 @@ class Sourcing:
         options = [s for s in self.sources(item, location, missing, visited) if s.available <= day]
         if not options:
             return None
-        source = options[0]
         inner = visited | {(item, location)}
-        result = Supply(item, location, quantity, on_hand, source)
-        if source.kind == "purchase":
-            ok = self._buy(source, missing, day, result)
-        elif source.kind == "transfer":
-            ok = self._transfer(source, missing, day, inner, result)
-        else:
-            ok = self._make(source, missing, day, inner, result)
-        return result if ok else None
+        for source in options:
+            mark = self.state.checkpoint()
+            result = Supply(item, location, quantity, on_hand, source)
+            if source.kind == "purchase":
+                ok = self._buy(source, missing, day, result)
+            elif source.kind == "transfer":
+                ok = self._transfer(source, missing, day, inner, result)
+            else:
+                ok = self._make(source, missing, day, inner, result)
+            if ok:
+                return result
+            self.state.rollback(mark)
+        return None
 
     def _buy(self, source: Source, missing: int, day: int, result: Supply) -> bool:
         supplier = source.supplier
@@ -312,6 +316,8 @@ class Sourcing:
                 return False
             taken = sorted(packed)
             start, end = taken[0][0], taken[-1][0]
+        for d, h in taken:
+            self.state.use_hours(op.resource, op.location, d, h)
         waits: list[str] = []
         cost = 0.0
         for component, per in op.components:
@@ -324,8 +330,6 @@ class Sourcing:
             result.upstream.append(upstream)
             if upstream.source is not None:
                 waits.append(f"{component}: {upstream.detail}")
-        for d, h in taken:
-            self.state.use_hours(op.resource, op.location, d, h)
         ready = end + op.lead_time
         self.state.add(op.item, op.location, ready, missing)
         self.state.make(

@@ -51,14 +51,17 @@ class Ways:
         available = self.sourcing.earliest(item, lane.location, quantity, frozenset())
         if available is None:
             return None
-        ship = self._ship_day(order, lane, quantity, available, target)
-        if ship is None:
-            return None
-        mark = self.state.checkpoint()
-        supply = self.sourcing.supply(item, lane.location, quantity, ship, frozenset())
-        self.state.rollback(mark)
-        if supply is None:
-            return None
+        while True:
+            ship = self._ship_day(order, lane, quantity, available, target)
+            if ship is None:
+                return None
+            mark = self.state.checkpoint()
+            supply = self.sourcing.supply(item, lane.location, quantity, ship, frozenset())
+            self.state.rollback(mark)
+            if supply is not None:
+                break
+            # the estimate of ``earliest`` was optimistic (resources shared along the chain)
+            available = ship + 1
         cost = (lane.cost_per_unit * quantity + supply.cost) / quantity
         free_ship = self._ship_day(order, lane, quantity, available, target, capacity=False)
         return Way(
