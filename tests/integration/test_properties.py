@@ -15,7 +15,7 @@ from promiseplan.pipeline import resolve_settings
 from tests.strategies import datasets
 
 
-def _plan(files: dict[str, str]):  # type: ignore[no-untyped-def]
+def _plan(files: dict[str, str]):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, text in files.items():

@@ -7,6 +7,7 @@ Every change goes through a log, so that a tentative decision can be taken back 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from promiseplan.model.problem import DeliveryLane, Location, Problem
@@ -44,6 +45,7 @@ class State:
         self.problem = problem
         self.days = problem.horizon + 1
         self._net: dict[tuple[str, str], list[int]] = {}
+        self._free: dict[tuple[str, str], list[int]] = {}
         self.hours: dict[tuple[str, str], list[float]] = {}
         self.lane_units: dict[tuple[str, str, str], list[int]] = {}
         self.orders_shipped: dict[str, list[int]] = {}
@@ -52,6 +54,8 @@ class State:
         self.productions: list[Production] = []
         self.transfers: list[Transfer] = []
         self._log: list[tuple[Any, ...]] = []
+        self.version = 0
+        """Changes with every change of the state (for memos of derived answers)."""
 
     # --- stock -------------------------------------------------------------------------------
     def net(self, item: str, location: str) -> list[int]:
@@ -68,21 +72,21 @@ class State:
     def free_from(self, item: str, location: str) -> list[int]:
         """For every day d, the units that can be taken on day d without any later day going
         below zero: the minimum of projected stock from d to the horizon."""
-        net = self.net(item, location)
-        running = 0
-        projected = []
-        for change in net:
-            running += change
-            projected.append(running)
-        for d in range(len(projected) - 2, -1, -1):
-            projected[d] = min(projected[d], projected[d + 1])
-        return projected
+        key = (item, location)
+        cached = self._free.get(key)
+        if cached is None:
+            projected = list(accumulate(self.net(item, location)))
+            cached = list(accumulate(reversed(projected), min))[::-1]
+            self._free[key] = cached
+        return cached
 
     def free(self, item: str, location: str, day: int) -> int:
         return self.free_from(item, location)[day]
 
     def add(self, item: str, location: str, day: int, quantity: int) -> None:
         self.net(item, location)[day] += quantity
+        self._free.pop((item, location), None)
+        self.version += 1
         self._log.append(("net", (item, location), day, quantity))
 
     def take(self, item: str, location: str, day: int, quantity: int) -> None:
@@ -94,6 +98,7 @@ class State:
 
     def use_hours(self, resource: str, location: str, day: int, hours: float) -> None:
         self.hours_used(resource, location)[day] += hours
+        self.version += 1
         self._log.append(("hours", (resource, location), day, hours))
 
     # --- lanes and shipping ------------------------------------------------------------------
@@ -129,6 +134,7 @@ class State:
     # --- plans -------------------------------------------------------------------------------
     def buy(self, row: tuple[str, str, str, int], quantity: int) -> None:
         self.purchases[row] = self.purchases.get(row, 0) + quantity
+        self.version += 1
         self._log.append(("buy", row, quantity))
 
     def make(self, production: Production) -> None:
@@ -144,11 +150,14 @@ class State:
         return len(self._log)
 
     def rollback(self, mark: int) -> None:
+        if len(self._log) > mark:
+            self.version += 1
         while len(self._log) > mark:
             entry = self._log.pop()
             kind = entry[0]
             if kind == "net":
                 self._net[entry[1]][entry[2]] -= entry[3]
+                self._free.pop(entry[1], None)
             elif kind == "hours":
                 self.hours[entry[1]][entry[2]] -= entry[3]
             elif kind == "lane":

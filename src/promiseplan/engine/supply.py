@@ -8,6 +8,7 @@ makes them available earliest among transfer, production and purchase.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from promiseplan.engine.state import EPS, Production, State, Transfer
@@ -64,18 +65,27 @@ class Sourcing:
         self.problem = problem
         self.state = state
         self.last = problem.horizon
+        self._memo: dict[tuple[str, str, int, Visited], int | None] = {}
+        self._memo_version = -1
 
     # --- when --------------------------------------------------------------------------------
     def earliest(self, item: str, location: str, quantity: int, visited: Visited) -> int | None:
         """The earliest day ``quantity`` units can be free at ``location``, or None."""
         if quantity <= 0:
             return 0
+        if self._memo_version != self.state.version:
+            self._memo.clear()
+            self._memo_version = self.state.version
+        key = (item, location, quantity, visited)
+        if key not in self._memo:
+            self._memo[key] = self._earliest(item, location, quantity, visited)
+        return self._memo[key]
+
+    def _earliest(self, item: str, location: str, quantity: int, visited: Visited) -> int | None:
         free = self.state.free_from(item, location)
         start = 0
         while start <= self.last:
-            end = start
-            while end < self.last and free[end + 1] == free[start]:
-                end += 1
+            end = bisect_right(free, free[start], lo=start) - 1  # free never decreases
             if free[start] >= quantity:
                 return start
             options = self.sources(item, location, quantity - max(free[start], 0), visited)
