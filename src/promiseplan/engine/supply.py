@@ -147,13 +147,20 @@ class Sourcing:
                 return d
         return None
 
-    def _earliest_production(self, op: Operation, quantity: int, visited: Visited) -> int | None:
+    def _components_ready(self, op: Operation, quantity: int, visited: Visited) -> int | None:
+        """The earliest day all components for ``quantity`` units are at the location."""
         start = 0
         for component, per in op.components:
             day = self.earliest(component, op.location, component_quantity(quantity, per), visited)
             if day is None:
                 return None
             start = max(start, day)
+        return start
+
+    def _earliest_production(self, op: Operation, quantity: int, visited: Visited) -> int | None:
+        start = self._components_ready(op, quantity, visited)
+        if start is None:
+            return None
         days = self._hours_forward(op, quantity * op.hours_per_unit, start)
         if days is None:
             return None
@@ -215,10 +222,17 @@ class Sourcing:
 
     # --- commit ------------------------------------------------------------------------------
     def supply(
-        self, item: str, location: str, quantity: int, day: int, visited: Visited
+        self,
+        item: str,
+        location: str,
+        quantity: int,
+        day: int,
+        visited: Visited,
+        early: bool = False,
     ) -> Supply | None:
         """Make ``quantity`` units free at ``location`` on ``day`` (the caller takes them),
-        timing new supply just in time. None when that cannot be done; then the caller rolls
+        timing new supply just in time, or as early as possible when ``early`` (a line not
+        planned for a date it can meet). None when that cannot be done; then the caller rolls
         back."""
         on_hand = max(self.state.free(item, location, day), 0) if 0 <= day <= self.last else 0
         if on_hand >= quantity:
@@ -232,21 +246,22 @@ class Sourcing:
             mark = self.state.checkpoint()
             result = Supply(item, location, quantity, on_hand, source)
             if source.kind == "purchase":
-                ok = self._buy(source, missing, day, result)
+                ok = self._buy(source, missing, day, result, early)
             elif source.kind == "transfer":
-                ok = self._transfer(source, missing, day, inner, result)
+                ok = self._transfer(source, missing, day, inner, result, early)
             else:
-                ok = self._make(source, missing, day, inner, result)
+                ok = self._make(source, missing, day, inner, result, early)
             if ok:
                 return result
             self.state.rollback(mark)
         return None
 
-    def _buy(self, source: Source, missing: int, day: int, result: Supply) -> bool:
+    def _buy(self, source: Source, missing: int, day: int, result: Supply, early: bool) -> bool:
         supplier = source.supplier
         assert supplier is not None
-        plan = self._purchase_days(supplier, missing, latest=day - supplier.lead_time)
-        if plan is None:
+        latest = day - supplier.lead_time
+        plan = self._purchase_days(supplier, missing, latest=None if early else latest)
+        if plan is None or max(plan) > latest:
             return False
         for o, quantity in sorted(plan.items()):
             self.state.buy((supplier.id, supplier.item, supplier.location, o), quantity)
@@ -269,17 +284,30 @@ class Sourcing:
         return True
 
     def _transfer(
-        self, source: Source, missing: int, day: int, visited: Visited, result: Supply
+        self,
+        source: Source,
+        missing: int,
+        day: int,
+        visited: Visited,
+        result: Supply,
+        early: bool,
     ) -> bool:
         lane = source.lane
         assert lane is not None
-        place = self.problem.locations[lane.source]
-        ship = day - lane.lead_time
-        while ship >= 0 and not self.state.can_ship(place, ship):
-            ship -= 1
-        if ship < 0:
-            return False
-        upstream = self.supply(result.item, lane.source, missing, ship, visited)
+        if early:
+            there = self.earliest(result.item, lane.source, missing, visited)
+            first = None if there is None else self.next_ship_day(lane.source, there)
+            if first is None or first + lane.lead_time > day:
+                return False
+            ship = first
+        else:
+            place = self.problem.locations[lane.source]
+            ship = day - lane.lead_time
+            while ship >= 0 and not self.state.can_ship(place, ship):
+                ship -= 1
+            if ship < 0:
+                return False
+        upstream = self.supply(result.item, lane.source, missing, ship, visited, early)
         if upstream is None:
             return False
         self.state.take(result.item, lane.source, ship, missing)
@@ -309,7 +337,13 @@ class Sourcing:
         return True
 
     def _make(
-        self, source: Source, missing: int, day: int, visited: Visited, result: Supply
+        self,
+        source: Source,
+        missing: int,
+        day: int,
+        visited: Visited,
+        result: Supply,
+        early: bool,
     ) -> bool:
         op = source.operation
         assert op is not None
@@ -317,11 +351,15 @@ class Sourcing:
         if last < 0:
             return False
         hours = missing * op.hours_per_unit
+        first = self._components_ready(op, missing, visited) if early else 0
+        if first is None or first > last:
+            return False
         if hours <= EPS:
             taken: list[tuple[int, float]] = []
-            start = end = last
+            start = end = first if early else last
         else:
-            packed = self._pack(op, hours, range(last, -1, -1))
+            days = range(first, last + 1) if early else range(last, -1, -1)
+            packed = self._pack(op, hours, days)
             if packed is None:
                 return False
             taken = sorted(packed)
@@ -332,7 +370,7 @@ class Sourcing:
         cost = 0.0
         for component, per in op.components:
             need = component_quantity(missing, per)
-            upstream = self.supply(component, op.location, need, start, visited)
+            upstream = self.supply(component, op.location, need, start, visited, early)
             if upstream is None:
                 return False
             self.state.take(component, op.location, start, need)

@@ -22,6 +22,8 @@ class Way:
     """The earliest day the units could be at the ship-from location."""
     supply: Supply | None = None
     delayed_by_capacity: bool = False
+    early: bool = False
+    """Not planned for a date it can meet: supply is timed as early as possible."""
 
     def cheapest_key(self) -> tuple[float, int, str, str]:
         return (round(self.cost, 9), self.arrival, self.lane.location, self.lane.mode)
@@ -55,8 +57,9 @@ class Ways:
             ship = self._ship_day(order, lane, quantity, available, target)
             if ship is None:
                 return None
+            early = ship + lane.transit_days > target
             mark = self.state.checkpoint()
-            supply = self.sourcing.supply(item, lane.location, quantity, ship, frozenset())
+            supply = self.sourcing.supply(item, lane.location, quantity, ship, frozenset(), early)
             self.state.rollback(mark)
             if supply is not None:
                 break
@@ -75,6 +78,7 @@ class Ways:
             delayed_by_capacity=free_ship is not None
             and free_ship < ship
             and ship + lane.transit_days > target,
+            early=early,
         )
 
     def _ship_day(
@@ -136,7 +140,9 @@ class Ways:
 
     def commit(self, order: Order, item: str, way: Way) -> Supply:
         """Reserve the way's stock, supply, lane capacity and the location's order count."""
-        supply = self.sourcing.supply(item, way.lane.location, way.quantity, way.ship, frozenset())
+        supply = self.sourcing.supply(
+            item, way.lane.location, way.quantity, way.ship, frozenset(), way.early
+        )
         if supply is None:  # evaluate() just showed it can be done on an unchanged state
             raise RuntimeError(
                 f"order {order.id}: the way over {way.lane} can no longer be supplied"
