@@ -6,11 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from promiseplan.engine.supply import Sourcing
-from promiseplan.engine.ways import Way, Ways
+from promiseplan.engine.ways import EARLIEST, Way, Ways
 from promiseplan.model.problem import Order, OrderLine, Problem
-
-EARLIEST = -(10**9)
-"""A target no way can meet: ask for the earliest way."""
 
 
 @dataclass(frozen=True)
@@ -82,11 +79,12 @@ class OrderPlanner:
         if self._too_late(order, final):
             self.state.rollback(mark)
             return self._refuse(order, lines, None, self._too_late_reason(order, final))
+        # Why the date is what it is comes from the first pass; the trip from the second.
         slowest = max(range(len(second)), key=lambda i: (first[i].arrival, -i))
-        binding = self._explain(lines[slowest].item, second[slowest], final, order)
+        binding = self._explain(lines[slowest].item, second[slowest], final, order, first[slowest])
         rows = []
         for i, (line, way) in enumerate(zip(lines, second, strict=True)):
-            reason = self._explain(line.item, way, final, order)
+            reason = self._explain(line.item, way, final, order, first[i])
             if i != slowest and len(lines) > 1 and first[i].arrival < final:
                 code, _, detail = binding.partition(": ")
                 reason = (
@@ -215,12 +213,17 @@ class OrderPlanner:
             way.quantity * way.lane.cost_per_unit,
         )
 
-    def _explain(self, item: str, way: Way, promised: int, order: Order) -> str:
+    def _explain(
+        self, item: str, way: Way, promised: int, order: Order, why: Way | None = None
+    ) -> str:
         date = self.problem.date
         lane = way.lane
         trip = f"ships {date(way.ship)} from {lane.location} by {lane.mode}, arrives {date(way.arrival)}"
+        if why is not None and why.lane == way.lane:
+            way = why
         supply = way.supply
-        if way.delayed_by_capacity:
+        binding = order.requested_day is None or promised > order.requested_day
+        if way.delayed_by_capacity and binding:
             limits = []
             if lane.capacity_per_day is not None:
                 limits.append(
@@ -230,6 +233,7 @@ class OrderPlanner:
             if place.orders_per_day is not None:
                 limits.append(f"{lane.location}'s {place.orders_per_day} orders a day")
             return f"capacity: {' and '.join(limits) or 'shipping'} is full before {date(way.ship)}; {trip}"
+
         if supply is None or supply.source is None:
             if (
                 way.available > 0

@@ -9,6 +9,9 @@ from promiseplan.engine.state import State
 from promiseplan.engine.supply import Sourcing, Supply
 from promiseplan.model.problem import DeliveryLane, Order, Problem
 
+EARLIEST = -(10**9)
+"""A target no way can meet: ask for the earliest way."""
+
 
 @dataclass
 class Way:
@@ -22,6 +25,7 @@ class Way:
     """The earliest day the units could be at the ship-from location."""
     supply: Supply | None = None
     delayed_by_capacity: bool = False
+    """Lane capacity or the location's orders a day keep the earliest ship day back."""
     early: bool = False
     """Not planned for a date it can meet: supply is timed as early as possible."""
 
@@ -66,7 +70,8 @@ class Ways:
             # the estimate of ``earliest`` was optimistic (resources shared along the chain)
             available = ship + 1
         cost = (lane.cost_per_unit * quantity + supply.cost) / quantity
-        free_ship = self._ship_day(order, lane, quantity, available, target, capacity=False)
+        first_free = self._ship_day(order, lane, quantity, available, EARLIEST, capacity=False)
+        first = self._ship_day(order, lane, quantity, available, EARLIEST)
         return Way(
             lane,
             quantity,
@@ -75,9 +80,7 @@ class Ways:
             cost,
             available,
             supply,
-            delayed_by_capacity=free_ship is not None
-            and free_ship < ship
-            and ship + lane.transit_days > target,
+            delayed_by_capacity=first_free is not None and first is not None and first_free < first,
             early=early,
         )
 
