@@ -55,7 +55,11 @@ class State:
         self.transfers: list[Transfer] = []
         self._log: list[tuple[Any, ...]] = []
         self.version = 0
-        """Changes with every change of the state (for memos of derived answers)."""
+        """Names the state: a change gives a new number never used before; a rollback returns
+        to the number of the state it restores (so memos of derived answers stay valid)."""
+        self._numbers = 0
+        self._versions: list[int] = []
+        """The version before each log entry."""
 
     # --- stock -------------------------------------------------------------------------------
     def net(self, item: str, location: str) -> list[int]:
@@ -86,8 +90,7 @@ class State:
     def add(self, item: str, location: str, day: int, quantity: int) -> None:
         self.net(item, location)[day] += quantity
         self._free.pop((item, location), None)
-        self.version += 1
-        self._log.append(("net", (item, location), day, quantity))
+        self._record(("net", (item, location), day, quantity))
 
     def take(self, item: str, location: str, day: int, quantity: int) -> None:
         self.add(item, location, day, -quantity)
@@ -98,8 +101,7 @@ class State:
 
     def use_hours(self, resource: str, location: str, day: int, hours: float) -> None:
         self.hours_used(resource, location)[day] += hours
-        self.version += 1
-        self._log.append(("hours", (resource, location), day, hours))
+        self._record(("hours", (resource, location), day, hours))
 
     # --- lanes and shipping ------------------------------------------------------------------
     def can_ship(self, location: Location, day: int) -> bool:
@@ -125,33 +127,39 @@ class State:
     def ship(self, lane: DeliveryLane, order: str, day: int, quantity: int) -> None:
         key = (lane.location, lane.region, lane.mode)
         self.lane_units.setdefault(key, [0] * self.days)[day] += quantity
-        self._log.append(("lane", key, day, quantity))
+        self._record(("lane", key, day, quantity))
         if (order, lane.location, day) not in self.shipping:
             self.shipping.add((order, lane.location, day))
             self.orders_shipped.setdefault(lane.location, [0] * self.days)[day] += 1
-            self._log.append(("order", lane.location, day, order))
+            self._record(("order", lane.location, day, order))
 
     # --- plans -------------------------------------------------------------------------------
     def buy(self, row: tuple[str, str, str, int], quantity: int) -> None:
         self.purchases[row] = self.purchases.get(row, 0) + quantity
-        self.version += 1
-        self._log.append(("buy", row, quantity))
+        self._record(("buy", row, quantity))
 
     def make(self, production: Production) -> None:
         self.productions.append(production)
-        self._log.append(("make",))
+        self._record(("make",))
 
     def move(self, transfer: Transfer) -> None:
         self.transfers.append(transfer)
-        self._log.append(("move",))
+        self._record(("move",))
 
     # --- undo --------------------------------------------------------------------------------
+    def _record(self, entry: tuple[Any, ...]) -> None:
+        self._versions.append(self.version)
+        self._log.append(entry)
+        self._numbers += 1
+        self.version = self._numbers
+
     def checkpoint(self) -> int:
         return len(self._log)
 
     def rollback(self, mark: int) -> None:
         if len(self._log) > mark:
-            self.version += 1
+            self.version = self._versions[mark]
+            del self._versions[mark:]
         while len(self._log) > mark:
             entry = self._log.pop()
             kind = entry[0]

@@ -17,6 +17,7 @@ from promiseplan.model.problem import Operation, Problem, Supplier, TransferLane
 Visited = frozenset[tuple[str, str]]
 """(item, location) pairs already on the chain of supply: a chain never visits one twice."""
 
+_MEMO_SIZE = 500_000
 _RANK = {"transfer": 0, "production": 1, "purchase": 2}
 
 
@@ -65,19 +66,18 @@ class Sourcing:
         self.problem = problem
         self.state = state
         self.last = problem.horizon
-        self._memo: dict[tuple[str, str, int, Visited], int | None] = {}
-        self._memo_version = -1
+        self._memo: dict[tuple[int, str, str, int, Visited], int | None] = {}
+        self._sources_memo: dict[tuple[int, str, str, int, Visited], list[Source]] = {}
 
     # --- when --------------------------------------------------------------------------------
     def earliest(self, item: str, location: str, quantity: int, visited: Visited) -> int | None:
         """The earliest day ``quantity`` units can be free at ``location``, or None."""
         if quantity <= 0:
             return 0
-        if self._memo_version != self.state.version:
-            self._memo.clear()
-            self._memo_version = self.state.version
-        key = (item, location, quantity, visited)
+        key = (self.state.version, item, location, quantity, visited)
         if key not in self._memo:
+            if len(self._memo) > _MEMO_SIZE:
+                self._memo.clear()
             self._memo[key] = self._earliest(item, location, quantity, visited)
         return self._memo[key]
 
@@ -96,6 +96,15 @@ class Sourcing:
 
     def sources(self, item: str, location: str, missing: int, visited: Visited) -> list[Source]:
         """Every source that can bring ``missing`` units, earliest (then the tie rules) first."""
+        key = (self.state.version, item, location, missing, visited)
+        found = self._sources_memo.get(key)
+        if found is None:
+            if len(self._sources_memo) > _MEMO_SIZE:
+                self._sources_memo.clear()
+            found = self._sources_memo[key] = self._sources(item, location, missing, visited)
+        return found
+
+    def _sources(self, item: str, location: str, missing: int, visited: Visited) -> list[Source]:
         inner = visited | {(item, location)}
         found: list[Source] = []
         for lane in self.problem.transfers_into.get(location, ()):

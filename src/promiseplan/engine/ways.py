@@ -130,8 +130,11 @@ class Ways:
     ) -> Way | None:
         """The way over ``lane`` carrying the most units (up to ``limit``) that arrive by
         ``target``."""
+        whole = self.evaluate(order, item, limit, lane, target)
+        if whole is not None and whole.arrival <= target:
+            return whole
         best: Way | None = None
-        low, high = 1, limit
+        low, high = 1, limit - 1
         while low <= high:
             middle = (low + high) // 2
             way = self.evaluate(order, item, middle, lane, target)

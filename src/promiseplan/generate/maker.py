@@ -68,7 +68,7 @@ def maker(lines: int, seed: int) -> Tables:
         },
         schema_overrides={"orders_per_day": pl.Int64},
     )
-    lines_per_factory = max(1, n_products // 400)
+    lines_per_factory = max(2, n_products // 40)
     factory_of = np.arange(n_products) % 2
     line_of = (np.arange(n_products) // 2) % lines_per_factory
     resources = pl.DataFrame(
@@ -91,7 +91,7 @@ def maker(lines: int, seed: int) -> Tables:
                 f"LINE_{FACTORIES[f][-2:]}_{k:03d}"
                 for f, k in zip(factory_of, line_of, strict=True)
             ],
-            "hours_per_unit": np.round(rng.uniform(0.05, 0.4, n_products), 3),
+            "hours_per_unit": np.round(rng.uniform(0.02, 0.12, n_products), 3),
             "lead_time_days": rng.integers(0, 2, n_products),
         }
     )
@@ -336,7 +336,9 @@ def _demand(
     order_index = np.repeat(np.arange(n_orders), sizes)
     starts = np.cumsum(sizes) - sizes
     line_no = np.arange(lines) - np.repeat(starts, sizes) + 1
-    popular = rng.zipf(1.3, lines) % len(products)
+    # popular products sell more, without one product taking most of the demand
+    weights = 1.0 / (np.arange(len(products)) + 10.0) ** 0.8
+    popular = rng.choice(len(products), size=lines, p=weights / weights.sum())
     order_lines = pl.DataFrame(
         {
             "order": order_ids.gather(order_index),
