@@ -89,8 +89,8 @@ class State:
 
     def add(self, item: str, location: str, day: int, quantity: int) -> None:
         self.net(item, location)[day] += quantity
-        self._free.pop((item, location), None)
-        self._record(("net", (item, location), day, quantity))
+        before = self._free.pop((item, location), None)
+        self._record(("net", (item, location), day, quantity, before))
 
     def take(self, item: str, location: str, day: int, quantity: int) -> None:
         self.add(item, location, day, -quantity)
@@ -165,7 +165,10 @@ class State:
             kind = entry[0]
             if kind == "net":
                 self._net[entry[1]][entry[2]] -= entry[3]
-                self._free.pop(entry[1], None)
+                if entry[4] is None:
+                    self._free.pop(entry[1], None)
+                else:
+                    self._free[entry[1]] = entry[4]
             elif kind == "hours":
                 self.hours[entry[1]][entry[2]] -= entry[3]
             elif kind == "lane":
