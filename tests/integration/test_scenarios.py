@@ -573,3 +573,19 @@ def test_supply_that_cannot_arrive_within_the_horizon_is_beyond_horizon(tmp_path
 def test_nothing_left_and_nothing_to_make_buy_or_move_is_no_source(tmp_path: Path) -> None:
     out = run(tmp_path, inventory__csv="item,location,on_hand\nP,A,2")
     assert codes(out) == ["no_source"]
+
+
+def test_priority_model_is_configurable_in_settings(tmp_path: Path) -> None:
+    # By default HIGH (priority 1) goes first; ordering by created_at alone lets the older LOW
+    # order take the stock.
+    files = {
+        "inventory__csv": "item,location,on_hand\nP,A,3",
+        "orders__csv": "order,customer,created_at,priority\nLOW,K,2026-06-01T08:00,\nHIGH,K,2026-06-01T11:00,1",
+        "order_lines__csv": "order,line,item,quantity\nLOW,1,P,3\nHIGH,1,P,3",
+        "settings__toml": 'now = "2026-06-02T10:00"\npriority_keys = ["created_at", "order"]',
+    }
+    out = run(tmp_path, **files)
+    assert pick(out["confirmations"], "order", "status") == [
+        ("HIGH", "unconfirmed"),
+        ("LOW", "on_time"),
+    ]

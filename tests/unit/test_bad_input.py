@@ -192,3 +192,16 @@ def test_validate_command_lists_errors(worked_example: Path) -> None:
     result = runner.invoke(app, ["validate", str(worked_example)])
     assert result.exit_code == 2
     assert "customers.csv, row 2, column 'priority': 'high' is not a whole number" in result.output
+
+
+def test_an_empty_file_is_named_not_a_crash(worked_example: Path, tmp_path: Path) -> None:
+    rewrite(worked_example, "customers.csv", "")
+    found = issues(worked_example)
+    assert any(i.file == "customers.csv" and "cannot be read" in i.message for i in found), found
+    refuse(worked_example, tmp_path)
+
+
+def test_a_byte_order_mark_is_tolerated(worked_example: Path) -> None:
+    text = (worked_example / "items.csv").read_text(encoding="utf8")
+    (worked_example / "items.csv").write_text("\ufeff" + text, encoding="utf8")
+    assert load_dataset(worked_example)["items"].height == 4

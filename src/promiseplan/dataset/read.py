@@ -29,16 +29,26 @@ def read_raw(source: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     issues: list[Issue] = []
     tables: dict[str, RawTable] = {}
     if source.is_file() and source.suffix.lower() in (".xlsx", ".xlsm"):
-        frames = _read_workbook(source)
+        try:
+            frames = _read_workbook(source)
+        except Exception as error:  # calamine reports a broken workbook in several ways
+            return {}, [Issue(source.name, 0, "", f"cannot be read: {str(error).splitlines()[0]}")]
         locate = {t.name: (f"{source.name}[{t.name}]", frames.get(t.name)) for t in INPUT_TABLES}
     elif source.is_dir():
-        locate = {t.name: _read_file(source, t) for t in INPUT_TABLES}
+        locate = {}
+        for t in INPUT_TABLES:
+            try:
+                locate[t.name] = _read_file(source, t)
+            except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
+                issues.append(Issue(t.file, 0, "", f"cannot be read: {str(error).splitlines()[0]}"))
+                locate[t.name] = (t.file, None)
+                continue
     else:
         return {}, [Issue(str(source), 0, "", "no such dataset folder or .xlsx workbook")]
     for table in INPUT_TABLES:
         file, frame = locate[table.name]
         if frame is None:
-            if table.required:
+            if table.required and not any(i.file == file for i in issues):
                 issues.append(Issue(file, 0, "", "missing file (a required table)"))
             continue
         missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
@@ -66,7 +76,11 @@ def _read_workbook(path: Path) -> dict[str, pl.DataFrame]:
 
 def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
     text = frame.select(
-        pl.col(name).cast(pl.String).str.strip_chars().replace("", None).alias(name.strip())
+        pl.col(name)
+        .cast(pl.String)
+        .str.strip_chars()
+        .replace("", None)
+        .alias(name.strip().lstrip("\ufeff"))
         for name in frame.columns
     )
     return text.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
