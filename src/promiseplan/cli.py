@@ -184,6 +184,48 @@ def check(
     console.print("[green]the plan keeps every guarantee[/]")
 
 
+importer = typer.Typer(
+    help="Convert other planning systems' data into a promiseplan dataset.", no_args_is_help=True
+)
+app.add_typer(importer, name="import")
+
+
+@importer.command("frepple")
+def import_frepple(
+    fixture: Annotated[
+        Path,
+        typer.Argument(
+            help="A frePPLe fixture (JSON list of records).", exists=True, dir_okay=False
+        ),
+    ],
+    out: Annotated[Path, typer.Argument(help="Folder to write the dataset to.")],
+    demands: Annotated[
+        str, typer.Option(help="open, all, or auto (the open demands if there are any, else all).")
+    ] = "auto",
+) -> None:
+    """Convert a frePPLe model (e.g. its distribution or manufacturing demo) into a dataset."""
+    from promiseplan.generate.tables import write_tables
+    from promiseplan.importers.frepple import convert, read_fixture
+
+    if demands not in ("open", "all", "auto"):
+        errors.print(f"[bold red]error:[/] --demands must be open, all or auto, not '{demands}'")
+        raise typer.Exit(2)
+    try:
+        conversion = convert(read_fixture(fixture), demands)
+    except (ValueError, KeyError) as error:
+        errors.print(f"[bold red]error:[/] {fixture} cannot be converted: {error}")
+        raise typer.Exit(2) from error
+    write_tables(conversion.tables, out)
+    try:
+        load_dataset(out)
+    except DatasetError as error:
+        _refuse(error)
+    counts = ", ".join(f"{n} {f.height}" for n, f in conversion.tables.items() if n != "settings")
+    console.print(f"{fixture.name} -> {out} (now {conversion.now:%Y-%m-%dT%H:%M}): {counts}")
+    for note in conversion.dropped:
+        console.print(f"  not carried over: {note}", markup=False)
+
+
 def example_dataset() -> Path:
     """The bundled flower-shop example."""
     return Path(str(resources.files("promiseplan") / "examples" / "flowers"))
