@@ -226,6 +226,118 @@ def import_frepple(
         console.print(f"  not carried over: {note}", markup=False)
 
 
+db = typer.Typer(
+    help="The database: master data, open orders and runs (SQLite by default, PostgreSQL via PROMISEPLAN_DATABASE_URL).",
+    no_args_is_help=True,
+)
+app.add_typer(db, name="db")
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        help="SQLAlchemy URL (default: PROMISEPLAN_DATABASE_URL, else sqlite:///promiseplan.db).",
+    ),
+]
+
+
+def _database(url: str | None) -> object:
+    from promiseplan.store import open_database, upgrade
+
+    engine = open_database(url)
+    upgrade(engine)
+    return engine
+
+
+@db.command("upgrade")
+def db_upgrade(database: DatabaseOption = None) -> None:
+    """Create or migrate the database schema to the newest version."""
+    from promiseplan.store import database_url
+
+    _database(database)
+    console.print(f"database ready: {database_url(database)}")
+
+
+@db.command("import")
+def db_import(dataset: DatasetArg, database: DatabaseOption = None) -> None:
+    """Replace the master data and open orders with DATASET (a refused dataset changes nothing)."""
+    from promiseplan.store import import_dataset
+
+    try:
+        loaded = load_dataset(dataset)
+    except DatasetError as error:
+        _refuse(error)
+        return
+    counts = import_dataset(_database(database), loaded)  # type: ignore[arg-type]
+    console.print("imported: " + ", ".join(f"{n} {c}" for n, c in counts.items() if c))
+
+
+@db.command("export")
+def db_export(
+    out: Annotated[Path, typer.Argument(help="A folder for CSV files, or a file ending in .xlsx.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Write the master data and open orders as a dataset (CSV folder or Excel workbook)."""
+    from promiseplan.dataset.write import write_workbook
+    from promiseplan.generate.tables import write_tables
+    from promiseplan.store import export_dataset
+
+    tables = export_dataset(_database(database))  # type: ignore[arg-type]
+    if out.suffix.lower() == ".xlsx":
+        write_workbook(out, tables)
+    else:
+        write_tables(tables, out)
+    console.print(f"exported {sum(f.height for f in tables.values())} rows to {out}")
+
+
+@db.command("run")
+def db_run(
+    now: Annotated[
+        str | None, typer.Option(help="The run's date-time, YYYY-MM-DDTHH:MM (default: the clock).")
+    ] = None,
+    horizon_days: Annotated[
+        int | None, typer.Option(help="Planning horizon in days (default 120).", min=0)
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the outputs to this folder.")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Plan the database's open orders and store the run with all its outputs."""
+    from promiseplan.dataset.write import write_outputs
+    from promiseplan.pipeline import run_stored
+
+    engine = _database(database)
+    try:
+        run_id, result = run_stored(engine, now, horizon_days)
+    except ValueError as error:
+        errors.print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(2) from error
+    if out is not None:
+        write_outputs(out, result.plan.tables, result.plan.kpis)
+    _summary(result.plan.kpis, result.seconds, out or Path(f"run {run_id} in the database"))
+
+
+@db.command("runs")
+def db_runs(database: DatabaseOption = None) -> None:
+    """List the runs with their status and key figures."""
+    import json
+
+    from promiseplan.store import list_runs
+
+    table = Table(title="Runs")
+    for column in ("run", "status", "now", "on time", "late", "partial", "unconfirmed"):
+        table.add_column(column, no_wrap=True)
+    for run in list_runs(_database(database)):  # type: ignore[arg-type]
+        kpis = json.loads(run["kpis"] or "{}").get("orders_by_status", {})
+        table.add_row(
+            str(run["id"]),
+            run["status"],
+            f"{run['now']:%Y-%m-%d %H:%M}",
+            *(str(kpis.get(k, "")) for k in ("on_time", "late", "partial", "unconfirmed")),
+        )
+    console.print(table)
+
+
 def example_dataset() -> Path:
     """The bundled flower-shop example."""
     return Path(str(resources.files("promiseplan") / "examples" / "flowers"))

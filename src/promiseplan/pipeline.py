@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from promiseplan.dataset.load import Dataset, load_dataset
 from promiseplan.dataset.write import write_outputs
@@ -84,3 +85,34 @@ def run(
         seconds["write"] = time.perf_counter() - mark
     result.kpis["run_seconds"] = round(time.perf_counter() - started, 3)
     return RunResult(dataset, settings, result, seconds)
+
+
+def run_stored(
+    engine: Any,
+    now: str | None = None,
+    horizon_days: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[int, RunResult]:
+    """Plan the database's current snapshot and store the run with all its outputs in one
+    transaction; a run that fails is recorded as failed and the earlier runs stay as they were."""
+    from promiseplan.store import load_snapshot, record_failed_run, record_run
+
+    started_at = datetime.now()
+    seconds: dict[str, float] = {}
+    mark = time.perf_counter()
+    dataset = load_snapshot(engine)
+    seconds["read snapshot"] = time.perf_counter() - mark
+    settings = resolve_settings(dataset, now, horizon_days)
+    try:
+        mark = time.perf_counter()
+        problem = build_problem(dataset, settings)
+        result = reference_plan(problem, progress)
+        seconds["plan"] = time.perf_counter() - mark
+        result.kpis["run_seconds"] = round(time.perf_counter() - mark, 3)
+        mark = time.perf_counter()
+        run_id = record_run(engine, settings, result, started_at, datetime.now())
+        seconds["store"] = time.perf_counter() - mark
+    except Exception as error:
+        record_failed_run(engine, settings, started_at, f"{type(error).__name__}: {error}")
+        raise
+    return run_id, RunResult(dataset, settings, result, seconds)

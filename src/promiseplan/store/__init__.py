@@ -1,0 +1,18 @@
+"""Storage: master data, open orders and the runs with all their outputs, in SQLite by default
+or PostgreSQL (``PROMISEPLAN_DATABASE_URL``), with Alembic migrations."""
+
+from promiseplan.store.database import database_url, open_database, upgrade
+from promiseplan.store.datasets import export_dataset, import_dataset, load_snapshot
+from promiseplan.store.runs import list_runs, record_failed_run, record_run
+
+__all__ = [
+    "database_url",
+    "export_dataset",
+    "import_dataset",
+    "list_runs",
+    "load_snapshot",
+    "open_database",
+    "record_failed_run",
+    "record_run",
+    "upgrade",
+]

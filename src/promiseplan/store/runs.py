@@ -1,0 +1,82 @@
+"""Runs and their outputs. A run's outputs are stored in one transaction with its record: a run
+that fails or is killed leaves the previous runs as they were."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+
+from promiseplan.engine.plan import Plan
+from promiseplan.model.settings import Settings
+from promiseplan.store.bulk import bulk_insert
+from promiseplan.store.tables import OUTPUT, RUNS
+
+
+def record_run(
+    engine: sa.Engine, settings: Settings, plan: Plan, started_at: datetime, finished_at: datetime
+) -> int:
+    with engine.begin() as connection:
+        run_id = int(
+            connection.execute(
+                RUNS.insert().returning(RUNS.c.id),
+                {
+                    "status": "succeeded",
+                    "started_at": started_at,
+                    "finished_at": finished_at,
+                    "now": settings.now,
+                    "horizon_days": settings.horizon_days,
+                    "kpis": json.dumps(plan.kpis, sort_keys=True),
+                },
+            ).scalar_one()
+        )
+        for name, frame in plan.tables.items():
+            rows = frame.with_row_index("seq").with_columns(
+                pl.col("seq").cast(pl.Int64), pl.lit(run_id).alias("run_id")
+            )
+            bulk_insert(connection, OUTPUT[name], rows)
+    return run_id
+
+
+def record_failed_run(
+    engine: sa.Engine, settings: Settings, started_at: datetime, error: str
+) -> int:
+    with engine.begin() as connection:
+        return int(
+            connection.execute(
+                RUNS.insert().returning(RUNS.c.id),
+                {
+                    "status": "failed",
+                    "started_at": started_at,
+                    "finished_at": datetime.now(),
+                    "now": settings.now,
+                    "horizon_days": settings.horizon_days,
+                    "error": error,
+                },
+            ).scalar_one()
+        )
+
+
+def list_runs(engine: sa.Engine) -> list[dict[str, Any]]:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(RUNS).order_by(RUNS.c.id)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def run_outputs(engine: sa.Engine, run_id: int) -> dict[str, pl.DataFrame]:
+    """The output tables of one run, as the files show them."""
+    out = {}
+    with engine.connect() as connection:
+        for name, table in OUTPUT.items():
+            columns = [c for c in table.c if c.name not in ("run_id", "seq")]
+            rows = connection.execute(
+                sa.select(*columns).where(table.c.run_id == run_id).order_by(table.c.seq)
+            ).all()
+            if rows or name != "promise_changes":
+                out[name] = pl.DataFrame(
+                    [tuple(r) for r in rows], schema=[c.name for c in columns], orient="row"
+                )
+    return out

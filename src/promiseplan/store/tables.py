@@ -1,0 +1,94 @@
+"""The database tables, derived from the dataset contract (one place: dataset/schema.py).
+
+Input tables keep their dataset names; the outputs of each run live in ``run_*`` tables keyed
+by ``run_id``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from promiseplan.dataset.schema import INPUT_TABLES, OUTPUT_TABLES, Kind
+
+metadata = sa.MetaData()
+
+_TYPES: dict[Kind, type[sa.types.TypeEngine[Any]]] = {
+    Kind.ID: sa.String,
+    Kind.TEXT: sa.String,
+    Kind.ENUM: sa.String,
+    Kind.MODES: sa.String,
+    Kind.INT: sa.BigInteger,
+    Kind.FLOAT: sa.Float,
+    Kind.DATE: sa.Date,
+    Kind.DATETIME: sa.DateTime,
+    Kind.BOOL: sa.Boolean,
+    Kind.WEEKDAYS: sa.Integer,
+}
+
+INPUT: dict[str, sa.Table] = {}
+for _table in INPUT_TABLES:
+    INPUT[_table.name] = sa.Table(
+        _table.name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        *(
+            sa.Column(c.name, _TYPES[c.kind](), nullable=not c.required and c.default is None)
+            for c in _table.columns
+        ),
+        *([sa.UniqueConstraint(*_table.key, name=f"uq_{_table.name}_key")] if _table.key else []),
+    )
+
+RUNS = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("now", sa.DateTime, nullable=False),
+    sa.Column("horizon_days", sa.Integer, nullable=False),
+    sa.Column("kpis", sa.Text),
+    sa.Column("error", sa.Text),
+)
+
+_OUTPUT_TYPES = {
+    "quantity": sa.BigInteger,
+    "lines": sa.BigInteger,
+    "old_quantity": sa.BigInteger,
+    "new_quantity": sa.BigInteger,
+    "cost": sa.Float,
+    "hours": sa.Float,
+}
+_DATES = {
+    "promised_date",
+    "ship_date",
+    "requested_date",
+    "order_date",
+    "arrival_date",
+    "start_date",
+    "end_date",
+    "old_date",
+    "new_date",
+}
+
+OUTPUT: dict[str, sa.Table] = {}
+for _out in OUTPUT_TABLES:
+    OUTPUT[_out.name] = sa.Table(
+        f"run_{_out.name}",
+        metadata,
+        sa.Column(
+            "run_id",
+            sa.Integer,
+            sa.ForeignKey("runs.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("seq", sa.Integer, nullable=False),
+        *(
+            sa.Column(name, sa.Date() if name in _DATES else _OUTPUT_TYPES.get(name, sa.String)())
+            for name in _out.columns
+        ),
+        sa.PrimaryKeyConstraint("run_id", "seq"),
+    )

@@ -1,0 +1,155 @@
+"""The database: import and export of datasets and runs stored with their outputs, on SQLite and
+on a real PostgreSQL (in CI always; locally when one answers at PROMISEPLAN_TEST_POSTGRES_URL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from promiseplan.cli import app
+from promiseplan.dataset.load import load_dataset
+from promiseplan.dataset.read import ROW
+from promiseplan.dataset.schema import INPUT_TABLES
+from promiseplan.pipeline import run, run_stored
+from promiseplan.store import (
+    export_dataset,
+    import_dataset,
+    list_runs,
+    load_snapshot,
+    open_database,
+    upgrade,
+)
+from promiseplan.store.runs import run_outputs
+from tests.conftest import WORKED_EXAMPLE
+
+POSTGRES = os.environ.get(
+    "PROMISEPLAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+runner = CliRunner()
+
+
+def _postgres_engine() -> Iterator[tuple[sa.Engine, str]]:
+    try:
+        admin = sa.create_engine(POSTGRES)
+        with admin.begin() as connection:
+            schema = f"t_{uuid.uuid4().hex[:12]}"
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as error:
+        if os.environ.get("CI"):
+            raise AssertionError(
+                f"PostgreSQL must be reachable in CI at {POSTGRES}: {error}"
+            ) from error
+        pytest.skip(f"no PostgreSQL at {POSTGRES}")
+    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    try:
+        yield open_database(url), url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[sa.Engine, str]]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'promiseplan.db'}"
+        yield open_database(url), url
+        return
+    yield from _postgres_engine()
+
+
+def _same_tables(left: dict[str, pl.DataFrame], right: dict[str, pl.DataFrame]) -> None:
+    for table in INPUT_TABLES:
+        a = left[table.name].drop(ROW, strict=False)
+        b = right[table.name].drop(ROW, strict=False)
+        assert a.equals(b), (table.name, a, b)
+
+
+def test_import_then_export_gives_the_same_dataset(
+    database: tuple[sa.Engine, str], tmp_path: Path
+) -> None:
+    engine, _ = database
+    upgrade(engine)
+    original = load_dataset(WORKED_EXAMPLE)
+    import_dataset(engine, original)
+    _same_tables(original.tables, load_snapshot(engine).tables)
+    from promiseplan.generate.tables import write_tables
+
+    write_tables(export_dataset(engine), tmp_path / "exported")
+    _same_tables(original.tables, load_dataset(tmp_path / "exported").tables)
+
+
+def test_a_stored_run_has_the_same_outputs_as_a_run_on_files(
+    database: tuple[sa.Engine, str], tmp_path: Path
+) -> None:
+    engine, _ = database
+    upgrade(engine)
+    import_dataset(engine, load_dataset(WORKED_EXAMPLE))
+    run_id, _ = run_stored(engine, "2026-06-02T10:00", 120)
+    on_files = run(WORKED_EXAMPLE, None).plan
+    stored = run_outputs(engine, run_id)
+    for name, frame in on_files.tables.items():
+        assert stored[name].cast(frame.schema).equals(frame), name
+    assert [r["status"] for r in list_runs(engine)] == ["succeeded"]
+
+
+def test_a_refused_import_changes_nothing(database: tuple[sa.Engine, str], tmp_path: Path) -> None:
+    engine, url = database
+    upgrade(engine)
+    import_dataset(engine, load_dataset(WORKED_EXAMPLE))
+    before = load_snapshot(engine).tables
+    bad = tmp_path / "bad"
+    import shutil
+
+    shutil.copytree(WORKED_EXAMPLE, bad)
+    (bad / "order_lines.csv").write_text("order,line,item,quantity\nX,1,MUG,-1\n")
+    result = runner.invoke(app, ["db", "import", str(bad), "--database", url])
+    assert result.exit_code == 2
+    _same_tables(before, load_snapshot(engine).tables)
+
+
+def test_a_failing_run_is_recorded_and_leaves_earlier_runs(
+    database: tuple[sa.Engine, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, _ = database
+    upgrade(engine)
+    import_dataset(engine, load_dataset(WORKED_EXAMPLE))
+    first, _ = run_stored(engine, "2026-06-02T10:00", 120)
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("the machine went away")
+
+    monkeypatch.setattr("promiseplan.pipeline.reference_plan", broken)
+    with pytest.raises(RuntimeError):
+        run_stored(engine, "2026-06-02T10:00", 120)
+    runs = list_runs(engine)
+    assert [r["status"] for r in runs] == ["succeeded", "failed"]
+    assert "the machine went away" in runs[1]["error"]
+    assert run_outputs(engine, first)["confirmations"].height == 5
+
+
+def test_db_commands(database: tuple[sa.Engine, str], tmp_path: Path) -> None:
+    _, url = database
+    assert runner.invoke(app, ["db", "upgrade", "--database", url]).exit_code == 0
+    result = runner.invoke(app, ["db", "import", str(WORKED_EXAMPLE), "--database", url])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app,
+        ["db", "run", "--now", "2026-06-02T10:00", "--out", str(tmp_path / "o"), "--database", url],
+    )
+    assert result.exit_code == 0, result.output
+    run(WORKED_EXAMPLE, tmp_path / "f")
+    for name in ("confirmations.csv", "orders.csv", "procurement_plan.csv", "production_plan.csv"):
+        assert (tmp_path / "o" / name).read_bytes() == (tmp_path / "f" / name).read_bytes(), name
+    result = runner.invoke(app, ["db", "export", str(tmp_path / "book.xlsx"), "--database", url])
+    assert result.exit_code == 0, result.output
+    assert load_dataset(tmp_path / "book.xlsx")["orders"].height == 3
+    listing = runner.invoke(app, ["db", "runs", "--database", url], env={"COLUMNS": "200"})
+    assert listing.exit_code == 0 and "succeeded" in listing.output
