@@ -305,10 +305,14 @@ def db_run(
     """Plan the database's open orders and store the run with all its outputs."""
     from promiseplan.dataset.write import write_outputs
     from promiseplan.pipeline import run_stored
+    from promiseplan.store import RunInProgress
 
     engine = _database(database)
     try:
         run_id, result = run_stored(engine, now, horizon_days)
+    except RunInProgress as error:
+        errors.print(f"[bold red]not started:[/] {error}")
+        raise typer.Exit(3) from error
     except ValueError as error:
         errors.print(f"[bold red]error:[/] {error}")
         raise typer.Exit(2) from error

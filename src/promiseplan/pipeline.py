@@ -94,25 +94,34 @@ def run_stored(
     progress: Progress | None = None,
 ) -> tuple[int, RunResult]:
     """Plan the database's current snapshot and store the run with all its outputs in one
-    transaction; a run that fails is recorded as failed and the earlier runs stay as they were."""
-    from promiseplan.store import load_snapshot, record_failed_run, record_run
+    transaction. Only one run at a time (RunInProgress otherwise); a run that fails is recorded
+    as failed and the earlier runs stay as they were."""
+    from promiseplan.store import (
+        load_snapshot,
+        planning_lock,
+        record_failed_run,
+        record_run,
+        start_run,
+    )
 
-    started_at = datetime.now()
-    seconds: dict[str, float] = {}
-    mark = time.perf_counter()
-    dataset = load_snapshot(engine)
-    seconds["read snapshot"] = time.perf_counter() - mark
-    settings = resolve_settings(dataset, now, horizon_days)
-    try:
+    with planning_lock(engine):
+        started_at = datetime.now()
+        seconds: dict[str, float] = {}
         mark = time.perf_counter()
-        problem = build_problem(dataset, settings)
-        result = reference_plan(problem, progress)
-        seconds["plan"] = time.perf_counter() - mark
-        result.kpis["run_seconds"] = round(time.perf_counter() - mark, 3)
-        mark = time.perf_counter()
-        run_id = record_run(engine, settings, result, started_at, datetime.now())
-        seconds["store"] = time.perf_counter() - mark
-    except Exception as error:
-        record_failed_run(engine, settings, started_at, f"{type(error).__name__}: {error}")
-        raise
+        dataset = load_snapshot(engine)
+        seconds["read snapshot"] = time.perf_counter() - mark
+        settings = resolve_settings(dataset, now, horizon_days)
+        run_id = start_run(engine, settings, started_at)
+        try:
+            mark = time.perf_counter()
+            problem = build_problem(dataset, settings)
+            result = reference_plan(problem, progress)
+            seconds["plan"] = time.perf_counter() - mark
+            result.kpis["run_seconds"] = round(time.perf_counter() - mark, 3)
+            mark = time.perf_counter()
+            record_run(engine, run_id, result, datetime.now())
+            seconds["store"] = time.perf_counter() - mark
+        except BaseException as error:
+            record_failed_run(engine, run_id, f"{type(error).__name__}: {error}")
+            raise
     return run_id, RunResult(dataset, settings, result, seconds)

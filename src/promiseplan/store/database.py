@@ -25,10 +25,14 @@ def open_database(url: str | None = None) -> sa.Engine:
     engine = sa.create_engine(database_url(url))
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite opens transactions late; begin them explicitly so that a read of several
+        # tables is one snapshot (SQLAlchemy's documented recipe)
+        sa.event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
     return engine
 
 
 def _sqlite_pragmas(connection: object, _record: object) -> None:
+    connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -16,47 +16,53 @@ from promiseplan.store.bulk import bulk_insert
 from promiseplan.store.tables import OUTPUT, RUNS
 
 
-def record_run(
-    engine: sa.Engine, settings: Settings, plan: Plan, started_at: datetime, finished_at: datetime
-) -> int:
+def start_run(engine: sa.Engine, settings: Settings, started_at: datetime) -> int:
+    """Record a run as running (committed at once, so a run that is killed shows up); earlier
+    runs still marked running were interrupted: they are marked failed."""
     with engine.begin() as connection:
-        run_id = int(
+        connection.execute(
+            RUNS.update()
+            .where(RUNS.c.status == "running")
+            .values(status="failed", error="interrupted: the process stopped during the run")
+        )
+        return int(
             connection.execute(
                 RUNS.insert().returning(RUNS.c.id),
                 {
-                    "status": "succeeded",
+                    "status": "running",
                     "started_at": started_at,
-                    "finished_at": finished_at,
                     "now": settings.now,
                     "horizon_days": settings.horizon_days,
-                    "kpis": json.dumps(plan.kpis, sort_keys=True),
                 },
             ).scalar_one()
         )
+
+
+def record_run(engine: sa.Engine, run_id: int, plan: Plan, finished_at: datetime) -> None:
+    """Store every output of the run and mark it succeeded, in one transaction."""
+    with engine.begin() as connection:
         for name, frame in plan.tables.items():
             rows = frame.with_row_index("seq").with_columns(
                 pl.col("seq").cast(pl.Int64), pl.lit(run_id).alias("run_id")
             )
             bulk_insert(connection, OUTPUT[name], rows)
-    return run_id
+        connection.execute(
+            RUNS.update()
+            .where(RUNS.c.id == run_id)
+            .values(
+                status="succeeded",
+                finished_at=finished_at,
+                kpis=json.dumps(plan.kpis, sort_keys=True),
+            )
+        )
 
 
-def record_failed_run(
-    engine: sa.Engine, settings: Settings, started_at: datetime, error: str
-) -> int:
+def record_failed_run(engine: sa.Engine, run_id: int, error: str) -> None:
     with engine.begin() as connection:
-        return int(
-            connection.execute(
-                RUNS.insert().returning(RUNS.c.id),
-                {
-                    "status": "failed",
-                    "started_at": started_at,
-                    "finished_at": datetime.now(),
-                    "now": settings.now,
-                    "horizon_days": settings.horizon_days,
-                    "error": error,
-                },
-            ).scalar_one()
+        connection.execute(
+            RUNS.update()
+            .where(RUNS.c.id == run_id)
+            .values(status="failed", finished_at=datetime.now(), error=error)
         )
 
 

@@ -1,0 +1,54 @@
+"""Exactly one planning run at a time across processes: a PostgreSQL advisory lock, or a lock
+file beside a SQLite database."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+LOCK_KEY = 0x70726F6D  # "prom"
+
+
+class RunInProgress(RuntimeError):
+    """Another process holds the planning lock."""
+
+
+@contextmanager
+def planning_lock(engine: sa.Engine) -> Iterator[None]:
+    """Hold the planning lock for the block; raise RunInProgress at once when it is taken."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            got = connection.execute(
+                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
+            ).scalar()
+            connection.commit()
+            if not got:
+                raise RunInProgress("another planning run is in progress")
+            try:
+                yield
+            finally:
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+                connection.commit()
+        return
+    path = _lock_file(engine)
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise RunInProgress("another planning run is in progress") from error
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock, also when the process is killed
+
+
+def _lock_file(engine: sa.Engine) -> Path:
+    database = engine.url.database
+    if not database or database == ":memory:":
+        return Path(f"/tmp/promiseplan-{os.getpid()}.lock")
+    return Path(database).with_suffix(Path(database).suffix + ".lock")
