@@ -12,7 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from promiseplan.dataset.load import Dataset, load_dataset
+from promiseplan.dataset.read import ROW
 from promiseplan.dataset.write import write_outputs
 from promiseplan.engine.plan import Plan
 from promiseplan.engine.reference import plan as reference_plan
@@ -103,12 +106,13 @@ def run_stored(
         record_run,
         start_run,
     )
+    from promiseplan.store.runs import last_promises
 
     with planning_lock(engine):
         started_at = datetime.now()
         seconds: dict[str, float] = {}
         mark = time.perf_counter()
-        dataset = load_snapshot(engine)
+        dataset = _with_last_promises(load_snapshot(engine), last_promises(engine))
         seconds["read snapshot"] = time.perf_counter() - mark
         settings = resolve_settings(dataset, now, horizon_days)
         run_id = start_run(engine, settings, started_at)
@@ -125,3 +129,11 @@ def run_stored(
             record_failed_run(engine, run_id, f"{type(error).__name__}: {error}")
             raise
     return run_id, RunResult(dataset, settings, result, seconds)
+
+
+def _with_last_promises(dataset: Dataset, promises: Any) -> Dataset:
+    """Without promises of its own, a stored run keeps the promises of the last run stable."""
+    if dataset.has_promises or promises is None:
+        return dataset
+    rows = promises.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    return Dataset({**dataset.tables, "promises": rows}, dataset.settings, has_promises=True)

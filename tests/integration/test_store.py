@@ -153,3 +153,31 @@ def test_db_commands(database: tuple[sa.Engine, str], tmp_path: Path) -> None:
     assert load_dataset(tmp_path / "book.xlsx")["orders"].height == 3
     listing = runner.invoke(app, ["db", "runs", "--database", url], env={"COLUMNS": "200"})
     assert listing.exit_code == 0 and "succeeded" in listing.output
+
+
+def test_stored_runs_keep_earlier_promises_and_report_changes(
+    database: tuple[sa.Engine, str], tmp_path: Path
+) -> None:
+    # Run 1 promises Y 30 MUG by 06-07 (12 of them bought from CUPCO). CUPCO then drops out:
+    # run 2 can only promise the 18 in stock, by 06-05, and says so.
+    engine, _ = database
+    upgrade(engine)
+    import_dataset(engine, load_dataset(WORKED_EXAMPLE))
+    run_stored(engine, "2026-06-02T10:00", 120)
+    changed = tmp_path / "changed"
+    import shutil
+
+    shutil.copytree(WORKED_EXAMPLE, changed)
+    (changed / "suppliers.csv").write_text(
+        "supplier,item,location,lead_time_days,min_quantity,lot_multiple,unit_price\nLEAF,TEA,A,5,50,25,1.5\n"
+    )
+    import_dataset(engine, load_dataset(changed))
+    second, _ = run_stored(engine, "2026-06-02T10:00", 120)
+    changes = run_outputs(engine, second)["promise_changes"]
+    assert changes.select("order", "line", "old_quantity", "new_quantity").rows() == [
+        ("Y", "1", 30, 18)
+    ]
+    assert (
+        str(changes["old_date"][0]) == "2026-06-07" and str(changes["new_date"][0]) == "2026-06-05"
+    )
+    assert changes["reason"][0].startswith("no_source: no MUG left at A")

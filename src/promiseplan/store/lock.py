@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-
-LOCK_KEY = 0x70726F6D  # "prom"
 
 
 class RunInProgress(RuntimeError):
@@ -23,8 +22,11 @@ def planning_lock(engine: sa.Engine) -> Iterator[None]:
     """Hold the planning lock for the block; raise RunInProgress at once when it is taken."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
+            # one lock per database and schema: separate installations do not block each other
+            where = connection.execute(sa.text("SELECT current_database(), current_schema()")).one()
+            key = zlib.crc32(f"promiseplan:{where[0]}:{where[1]}".encode())
             got = connection.execute(
-                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
+                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
             ).scalar()
             connection.commit()
             if not got:
@@ -32,7 +34,7 @@ def planning_lock(engine: sa.Engine) -> Iterator[None]:
             try:
                 yield
             finally:
-                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 connection.commit()
         return
     path = _lock_file(engine)

@@ -86,3 +86,35 @@ def run_outputs(engine: sa.Engine, run_id: int) -> dict[str, pl.DataFrame]:
                     [tuple(r) for r in rows], schema=[c.name for c in columns], orient="row"
                 )
     return out
+
+
+def last_promises(engine: sa.Engine) -> pl.DataFrame | None:
+    """The promises of the newest succeeded run (its confirmations that are not unconfirmed),
+    in the form of ``promises.csv``; None before the first run."""
+    confirmations = OUTPUT["confirmations"]
+    with engine.connect() as connection:
+        last = connection.execute(
+            sa.select(sa.func.max(RUNS.c.id)).where(RUNS.c.status == "succeeded")
+        ).scalar()
+        if last is None:
+            return None
+        rows = connection.execute(
+            sa.select(
+                confirmations.c.order,
+                confirmations.c.line,
+                confirmations.c.quantity,
+                confirmations.c.promised_date,
+            )
+            .where(confirmations.c.run_id == last, confirmations.c.status != "unconfirmed")
+            .order_by(confirmations.c.seq)
+        ).all()
+    return pl.DataFrame(
+        [tuple(r) for r in rows],
+        schema={
+            "order": pl.String(),
+            "line": pl.String(),
+            "quantity": pl.Int64(),
+            "promised_date": pl.Date(),
+        },
+        orient="row",
+    )
