@@ -342,6 +342,24 @@ def db_runs(database: DatabaseOption = None) -> None:
     console.print(table)
 
 
+@db.command("notify")
+def db_notify(
+    smtp_host: Annotated[
+        str, typer.Option(help="SMTP server for e-mail notifications.")
+    ] = "127.0.0.1",
+    smtp_port: Annotated[int, typer.Option(help="Its port.")] = 25,
+    sender: Annotated[
+        str, typer.Option(help="From address of the e-mails.")
+    ] = "promises@promiseplan.local",
+    database: DatabaseOption = None,
+) -> None:
+    """Deliver the pending notifications (webhooks and e-mail), retrying failures with backoff."""
+    from promiseplan.service.notify import NetworkNotifier, deliver
+
+    done = deliver(_database(database), NetworkNotifier(smtp_host, smtp_port, sender))  # type: ignore[arg-type]
+    console.print(f"sent {done.sent}, to retry {done.retried}, given up {done.given_up}")
+
+
 def example_dataset() -> Path:
     """The bundled flower-shop example."""
     return Path(str(resources.files("promiseplan") / "examples" / "flowers"))

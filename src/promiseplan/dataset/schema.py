@@ -256,6 +256,8 @@ CUSTOMERS = Table(
         _id("region"),
         _count("priority", required=False, default=5),
         Column("channel", Kind.TEXT, required=False),
+        Column("webhook_url", Kind.TEXT, required=False),
+        Column("email", Kind.TEXT, required=False),
     ),
     key=("customer",),
     description="who orders, where they are",

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from promiseplan.engine.plan import Plan
 from promiseplan.model.settings import Settings
 from promiseplan.store.bulk import bulk_insert
+from promiseplan.store.notifications import write_notifications
 from promiseplan.store.tables import OUTPUT, RUNS
 
 
@@ -46,6 +47,7 @@ def record_run(engine: sa.Engine, run_id: int, plan: Plan, finished_at: datetime
                 pl.col("seq").cast(pl.Int64), pl.lit(run_id).alias("run_id")
             )
             bulk_insert(connection, OUTPUT[name], rows)
+        write_notifications(connection, run_id, plan.tables, finished_at)
         connection.execute(
             RUNS.update()
             .where(RUNS.c.id == run_id)

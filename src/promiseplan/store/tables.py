@@ -92,3 +92,27 @@ for _out in OUTPUT_TABLES:
         ),
         sa.PrimaryKeyConstraint("run_id", "seq"),
     )
+
+OUTBOX = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "run_id",
+        sa.Integer,
+        sa.ForeignKey("runs.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("order", sa.String, nullable=False),
+    sa.Column("customer", sa.String, nullable=False),
+    sa.Column("event", sa.String, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("webhook_url", sa.String),
+    sa.Column("email", sa.String),
+    sa.Column("status", sa.String, nullable=False, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.DateTime),
+    sa.Column("sent_at", sa.DateTime),
+    sa.Column("last_error", sa.Text),
+)
