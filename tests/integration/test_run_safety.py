@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,24 +20,13 @@ from promiseplan.store import (
     RunInProgress,
     import_dataset,
     list_runs,
-    open_database,
     planning_lock,
     upgrade,
 )
 from promiseplan.store.runs import run_outputs
 from tests.conftest import WORKED_EXAMPLE
-from tests.integration.test_store import _postgres_engine
 
 PROMISEPLAN = [sys.executable, "-m", "promiseplan.cli"]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[sa.Engine, str]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'promiseplan.db'}"
-        yield open_database(url), url
-        return
-    yield from _postgres_engine()
 
 
 def _slow_dataset(engine: sa.Engine, tmp_path: Path) -> None:

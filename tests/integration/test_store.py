@@ -3,9 +3,6 @@ on a real PostgreSQL (in CI always; locally when one answers at PROMISEPLAN_TEST
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -23,46 +20,12 @@ from promiseplan.store import (
     import_dataset,
     list_runs,
     load_snapshot,
-    open_database,
     upgrade,
 )
 from promiseplan.store.runs import run_outputs
 from tests.conftest import WORKED_EXAMPLE
 
-POSTGRES = os.environ.get(
-    "PROMISEPLAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 runner = CliRunner()
-
-
-def _postgres_engine() -> Iterator[tuple[sa.Engine, str]]:
-    try:
-        admin = sa.create_engine(POSTGRES)
-        with admin.begin() as connection:
-            schema = f"t_{uuid.uuid4().hex[:12]}"
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as error:
-        if os.environ.get("CI"):
-            raise AssertionError(
-                f"PostgreSQL must be reachable in CI at {POSTGRES}: {error}"
-            ) from error
-        pytest.skip(f"no PostgreSQL at {POSTGRES}")
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    try:
-        yield open_database(url), url
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[sa.Engine, str]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'promiseplan.db'}"
-        yield open_database(url), url
-        return
-    yield from _postgres_engine()
 
 
 def _same_tables(left: dict[str, pl.DataFrame], right: dict[str, pl.DataFrame]) -> None:

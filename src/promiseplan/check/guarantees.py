@@ -12,7 +12,13 @@ import numpy as np
 import polars as pl
 
 from promiseplan.dataset.load import Dataset
-from promiseplan.dataset.schema import OUTPUT_TABLES, REASON_CODES
+from promiseplan.dataset.schema import (
+    OUTPUT_DATES,
+    OUTPUT_NUMBERS,
+    OUTPUT_TABLES,
+    OUTPUT_WHOLE_NUMBERS,
+    REASON_CODES,
+)
 from promiseplan.model.settings import Settings
 
 EPS = 1e-6
@@ -39,25 +45,12 @@ def check_outputs(dataset: Dataset, settings: Settings, outputs: Path) -> list[s
 
 
 def _typed(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    ints = {"quantity", "lines", "old_quantity", "new_quantity"}
-    floats = {"cost", "hours"}
-    dates = {
-        "promised_date",
-        "ship_date",
-        "requested_date",
-        "order_date",
-        "arrival_date",
-        "start_date",
-        "end_date",
-        "old_date",
-        "new_date",
-    }
     out = {}
     for name, frame in tables.items():
         out[name] = frame.with_columns(
-            [pl.col(c).cast(pl.Int64) for c in frame.columns if c in ints]
-            + [pl.col(c).cast(pl.Float64) for c in frame.columns if c in floats]
-            + [pl.col(c).str.to_date("%Y-%m-%d") for c in frame.columns if c in dates]
+            [pl.col(c).cast(pl.Int64) for c in frame.columns if c in OUTPUT_WHOLE_NUMBERS]
+            + [pl.col(c).cast(pl.Float64) for c in frame.columns if c in OUTPUT_NUMBERS]
+            + [pl.col(c).str.to_date("%Y-%m-%d") for c in frame.columns if c in OUTPUT_DATES]
         )
     return out
 

@@ -375,6 +375,32 @@ OUTPUT_TABLES: tuple[OutputTable, ...] = (
     ),
 )
 
+OUTPUT_WHOLE_NUMBERS = frozenset({"quantity", "lines", "old_quantity", "new_quantity"})
+OUTPUT_NUMBERS = frozenset({"cost", "hours"})
+OUTPUT_DATES = frozenset(
+    {
+        "promised_date",
+        "ship_date",
+        "requested_date",
+        "order_date",
+        "arrival_date",
+        "start_date",
+        "end_date",
+        "old_date",
+        "new_date",
+    }
+)
+"""Kinds of the output columns; every other output column is text."""
+
+
+def output_kind(column: str) -> Kind:
+    if column in OUTPUT_WHOLE_NUMBERS:
+        return Kind.INT
+    if column in OUTPUT_NUMBERS:
+        return Kind.FLOAT
+    return Kind.DATE if column in OUTPUT_DATES else Kind.TEXT
+
+
 REASON_CODES: tuple[str, ...] = (
     "no_source",
     "beyond_horizon",

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from promiseplan.dataset.schema import OUTPUT_TABLES
+from promiseplan.dataset.schema import OUTPUT_TABLES, Kind, output_kind
 from promiseplan.engine.orders import ScheduleLine
 from promiseplan.engine.state import State
 from promiseplan.model.build import line_sort_key
@@ -134,24 +134,14 @@ def _frame(name: str, rows: list[tuple[Any, ...]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-_S, _I, _F, _D = pl.String(), pl.Int64(), pl.Float64(), pl.Date()
+_DTYPES = {
+    Kind.INT: pl.Int64(),
+    Kind.FLOAT: pl.Float64(),
+    Kind.DATE: pl.Date(),
+    Kind.TEXT: pl.String(),
+}
 _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "confirmations": dict(
-        zip(_COLUMNS["confirmations"], (_S, _S, _S, _I, _S, _D, _D, _S, _S, _S), strict=True)
-    ),
-    "orders": dict(zip(_COLUMNS["orders"], (_S, _S, _S, _D, _D, _I, _S), strict=True)),
-    "procurement_plan": dict(
-        zip(_COLUMNS["procurement_plan"], (_S, _S, _S, _I, _D, _D, _F), strict=True)
-    ),
-    "production_plan": dict(
-        zip(_COLUMNS["production_plan"], (_S, _S, _S, _I, _D, _D, _F), strict=True)
-    ),
-    "distribution_plan": dict(
-        zip(_COLUMNS["distribution_plan"], (_S, _S, _S, _S, _S, _I, _D, _D, _S), strict=True)
-    ),
-    "promise_changes": dict(
-        zip(_COLUMNS["promise_changes"], (_S, _S, _I, _D, _I, _D, _S), strict=True)
-    ),
+    name: {c: _DTYPES[output_kind(c)] for c in columns} for name, columns in _COLUMNS.items()
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from promiseplan.dataset.schema import INPUT_TABLES, OUTPUT_TABLES, Kind
+from promiseplan.dataset.schema import INPUT_TABLES, OUTPUT_TABLES, Kind, output_kind
 
 metadata = sa.MetaData()
 
@@ -53,26 +53,6 @@ RUNS = sa.Table(
     sa.Column("error", sa.Text),
 )
 
-_OUTPUT_TYPES = {
-    "quantity": sa.BigInteger,
-    "lines": sa.BigInteger,
-    "old_quantity": sa.BigInteger,
-    "new_quantity": sa.BigInteger,
-    "cost": sa.Float,
-    "hours": sa.Float,
-}
-_DATES = {
-    "promised_date",
-    "ship_date",
-    "requested_date",
-    "order_date",
-    "arrival_date",
-    "start_date",
-    "end_date",
-    "old_date",
-    "new_date",
-}
-
 OUTPUT: dict[str, sa.Table] = {}
 for _out in OUTPUT_TABLES:
     OUTPUT[_out.name] = sa.Table(
@@ -86,10 +66,7 @@ for _out in OUTPUT_TABLES:
             index=True,
         ),
         sa.Column("seq", sa.Integer, nullable=False),
-        *(
-            sa.Column(name, sa.Date() if name in _DATES else _OUTPUT_TYPES.get(name, sa.String)())
-            for name in _out.columns
-        ),
+        *(sa.Column(name, _TYPES[output_kind(name)]()) for name in _out.columns),
         sa.PrimaryKeyConstraint("run_id", "seq"),
     )
 
