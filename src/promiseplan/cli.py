@@ -360,6 +360,57 @@ def db_notify(
     console.print(f"sent {done.sent}, to retry {done.retried}, given up {done.given_up}")
 
 
+@db.command("add-key")
+def db_add_key(
+    role: Annotated[str, typer.Option(help="customer, planner or admin.")],
+    customer: Annotated[
+        str | None, typer.Option(help="The customer a customer key acts for.")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Create an API key (printed once; only its hash is stored)."""
+    from promiseplan.store.keys import create_key
+
+    try:
+        key = create_key(_database(database), role, customer)  # type: ignore[arg-type]
+    except ValueError as error:
+        errors.print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(2) from error
+    console.print(key, markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    every: Annotated[str, typer.Option(help="Planning cadence, e.g. 2h, 30m, 1h30m.")] = "2h",
+    smtp_host: Annotated[
+        str, typer.Option(help="SMTP server for e-mail notifications.")
+    ] = "127.0.0.1",
+    smtp_port: Annotated[int, typer.Option(help="Its port.")] = 25,
+    database: DatabaseOption = None,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs) and plan on a cadence, notifying customers."""
+    import uvicorn
+
+    from promiseplan.api import create_app
+    from promiseplan.service.cadence import Cadence, parse_every
+    from promiseplan.service.notify import NetworkNotifier
+
+    try:
+        cadence_every = parse_every(every)
+    except ValueError as error:
+        errors.print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(2) from error
+    engine = _database(database)
+    cadence = Cadence(engine, cadence_every, NetworkNotifier(smtp_host, smtp_port))  # type: ignore[arg-type]
+    cadence.start()
+    try:
+        uvicorn.run(create_app(engine), host=host, port=port)  # type: ignore[arg-type]
+    finally:
+        cadence.stop()
+
+
 def example_dataset() -> Path:
     """The bundled flower-shop example."""
     return Path(str(resources.files("promiseplan") / "examples" / "flowers"))

@@ -22,12 +22,16 @@ def database_url(url: str | None = None) -> str:
 
 
 def open_database(url: str | None = None) -> sa.Engine:
-    engine = sa.create_engine(database_url(url))
-    if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite opens transactions late; begin them explicitly so that a read of several
-        # tables is one snapshot (SQLAlchemy's documented recipe)
-        sa.event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+    chosen = database_url(url)
+    if not chosen.startswith("sqlite"):
+        return sa.create_engine(chosen)
+    engine = sa.create_engine(chosen, connect_args={"timeout": 30})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    # pysqlite opens transactions late; begin them explicitly (SQLAlchemy's documented recipe),
+    # IMMEDIATE so that concurrent writers queue for SQLite's one write lock instead of failing
+    sa.event.listen(
+        engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
+    )
     return engine
 
 

@@ -93,3 +93,24 @@ OUTBOX = sa.Table(
     sa.Column("sent_at", sa.DateTime),
     sa.Column("last_error", sa.Text),
 )
+
+API_KEYS = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key_hash", sa.String, nullable=False, unique=True),
+    sa.Column("role", sa.String, nullable=False),
+    sa.Column("customer", sa.String),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+ORDER_REQUESTS = sa.Table(
+    "order_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("customer", sa.String, nullable=False),
+    sa.Column("idempotency_key", sa.String, nullable=False),
+    sa.Column("order", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("customer", "idempotency_key", name="uq_order_requests_key"),
+)

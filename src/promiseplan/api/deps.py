@@ -1,0 +1,39 @@
+"""Dependencies of every route: the database and who is asking."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Header, HTTPException, Request
+
+from promiseplan.store.keys import Principal, principal_for
+
+
+def engine(request: Request) -> sa.Engine:
+    database: sa.Engine = request.app.state.engine
+    return database
+
+
+Engine = Annotated[sa.Engine, Depends(engine)]
+
+
+def principal(database: Engine, x_api_key: Annotated[str | None, Header()] = None) -> Principal:
+    if not x_api_key:
+        raise HTTPException(401, detail="an X-API-Key header is required")
+    found = principal_for(database, x_api_key)
+    if found is None:
+        raise HTTPException(401, detail="unknown API key")
+    return found
+
+
+Caller = Annotated[Principal, Depends(principal)]
+
+
+def planner(caller: Caller) -> Principal:
+    if caller.role not in ("planner", "admin"):
+        raise HTTPException(403, detail="this needs a planner key")
+    return caller
+
+
+Planner = Annotated[Principal, Depends(planner)]

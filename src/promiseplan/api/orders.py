@@ -1,0 +1,128 @@
+"""Orders: create (idempotent), read with the current promise and its history, cancel, list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response
+from pydantic import BaseModel, Field
+
+from promiseplan.api.deps import Caller, Engine
+from promiseplan.store.intake import (
+    IntakeError,
+    NewLine,
+    NewOrder,
+    cancel_order,
+    create_order,
+    find_order,
+    list_orders,
+)
+from promiseplan.store.keys import Principal
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+class LineIn(BaseModel):
+    line: str | None = Field(None, description="Line id; 1, 2, ... when left out")
+    item: str = Field(min_length=1)
+    quantity: int = Field(gt=0)
+
+
+class OrderIn(BaseModel):
+    order: str | None = Field(None, min_length=1, description="Order id; generated when left out")
+    customer: str | None = Field(
+        None, description="Required with a planner key; a customer key orders for itself"
+    )
+    requested_date: date | None = None
+    ship_complete: bool = True
+    priority: int | None = Field(None, ge=0)
+    max_lateness_days: int | None = Field(None, ge=0)
+    modes: list[str] = Field(
+        default_factory=list, description="Allowed transport modes; empty allows all"
+    )
+    lines: list[LineIn] = Field(min_length=1)
+
+
+class OrderCreated(BaseModel):
+    order: str
+    created: bool
+
+
+def _visible(caller: Principal, order: dict[str, Any] | None) -> dict[str, Any]:
+    if order is None or (caller.role == "customer" and order["customer"] != caller.customer):
+        raise HTTPException(
+            404, detail="no such order"
+        )  # a customer cannot learn of others' orders
+    return order
+
+
+@router.post("", status_code=201, response_model=OrderCreated)
+def create(
+    body: OrderIn,
+    database: Engine,
+    caller: Caller,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> OrderCreated:
+    customer = caller.customer if caller.role == "customer" else body.customer
+    if caller.role == "customer" and body.customer not in (None, caller.customer):
+        raise HTTPException(403, detail="a customer key orders only for its own customer")
+    if customer is None:
+        raise HTTPException(
+            422, detail=[{"loc": ["body", "customer"], "msg": "customer is required"}]
+        )
+    new = NewOrder(
+        order=body.order or f"API-{uuid.uuid4().hex[:12].upper()}",
+        customer=customer,
+        lines=tuple(
+            NewLine(li.line or str(i), li.item, li.quantity)
+            for i, li in enumerate(body.lines, start=1)
+        ),
+        requested_date=body.requested_date,
+        ship_complete=body.ship_complete,
+        priority=body.priority,
+        max_lateness_days=body.max_lateness_days,
+        modes=" ".join(body.modes),
+    )
+    try:
+        order, created = create_order(
+            database, new, datetime.now().replace(microsecond=0), idempotency_key
+        )
+    except IntakeError as error:
+        status = 409 if error.field == "order" else 422
+        raise HTTPException(
+            status, detail=[{"loc": ["body", *error.field.split(".")], "msg": error.message}]
+        ) from error
+    if not created:
+        response.status_code = 200
+    return OrderCreated(order=order, created=created)
+
+
+@router.get("/{order}")
+def read(order: str, database: Engine, caller: Caller) -> dict[str, Any]:
+    """The order with its lines, its current promise (with the reason per schedule line) and
+    every promise it was given, run by run."""
+    return _visible(caller, find_order(database, order))
+
+
+@router.delete("/{order}", status_code=204)
+def cancel(order: str, database: Engine, caller: Caller) -> Response:
+    _visible(caller, find_order(database, order))
+    cancel_order(database, order)
+    return Response(status_code=204)
+
+
+@router.get("")
+def index(
+    database: Engine,
+    caller: Caller,
+    customer: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    if caller.role == "customer":
+        customer = caller.customer
+    total, rows = list_orders(database, customer, limit, offset)
+    return {"total": total, "limit": limit, "offset": offset, "orders": rows}

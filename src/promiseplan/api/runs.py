@@ -1,0 +1,86 @@
+"""Planning runs: start one now, list them, read one with its KPIs and outputs."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query
+
+from promiseplan.api.deps import Engine, Planner
+from promiseplan.store import RunInProgress, list_runs
+from promiseplan.store.tables import OUTPUT, RUNS
+
+router = APIRouter(prefix="/runs", tags=["runs"])
+
+
+def _start(database: sa.Engine, now: str | None, horizon_days: int | None) -> None:
+    from promiseplan.pipeline import run_stored
+
+    with contextlib.suppress(RunInProgress):  # one is under way; the cadence brings the next
+        run_stored(database, now, horizon_days)
+
+
+@router.post("", status_code=202)
+def start(
+    database: Engine,
+    _: Planner,
+    tasks: BackgroundTasks,
+    now: Annotated[str | None, Query(description="YYYY-MM-DDTHH:MM; default the clock")] = None,
+    horizon_days: Annotated[int | None, Query(ge=0)] = None,
+) -> dict[str, str]:
+    tasks.add_task(_start, database, now, horizon_days)
+    return {"status": "started"}
+
+
+def _run_view(run: dict[str, Any]) -> dict[str, Any]:
+    return {**run, "kpis": json.loads(run["kpis"]) if run["kpis"] else None}
+
+
+@router.get("")
+def index(database: Engine, _: Planner) -> list[dict[str, Any]]:
+    return [_run_view(r) for r in list_runs(database)]
+
+
+@router.get("/{run_id}")
+def read(run_id: int, database: Engine, _: Planner) -> dict[str, Any]:
+    with database.connect() as connection:
+        row = connection.execute(sa.select(RUNS).where(RUNS.c.id == run_id)).mappings().first()
+    if row is None:
+        raise HTTPException(404, detail="no such run")
+    return _run_view(dict(row))
+
+
+@router.get("/{run_id}/{table}")
+def output(
+    run_id: int,
+    table: str,
+    database: Engine,
+    _: Planner,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """One output table of a run: confirmations, orders, procurement_plan, production_plan,
+    distribution_plan or promise_changes."""
+    if table not in OUTPUT:
+        raise HTTPException(404, detail=f"no output '{table}'; one of {', '.join(OUTPUT)}")
+    sql = OUTPUT[table]
+    columns = [c for c in sql.c if c.name not in ("run_id", "seq")]
+    with database.connect() as connection:
+        total = connection.execute(
+            sa.select(sa.func.count()).select_from(sql).where(sql.c.run_id == run_id)
+        ).scalar_one()
+        rows = (
+            connection.execute(
+                sa.select(*columns)
+                .where(sql.c.run_id == run_id)
+                .order_by(sql.c.seq)
+                .limit(limit)
+                .offset(offset)
+            )
+            .mappings()
+            .all()
+        )
+    return {"total": total, "limit": limit, "offset": offset, "rows": [dict(r) for r in rows]}

@@ -1,0 +1,89 @@
+"""`promiseplan serve` as a user starts it: a real server process on loopback, orders over HTTP,
+the planner loop confirming them, the promise read back."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from promiseplan.dataset.load import load_dataset
+from promiseplan.service.cadence import parse_every
+from promiseplan.store import import_dataset, open_database, upgrade
+from promiseplan.store.keys import create_key
+from tests.conftest import WORKED_EXAMPLE
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_parse_every() -> None:
+    assert parse_every("2h").total_seconds() == 7200
+    assert parse_every("1h30m").total_seconds() == 5400
+    with pytest.raises(ValueError):
+        parse_every("soon")
+
+
+def test_served_orders_are_confirmed_by_the_planner_loop(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'promiseplan.db'}"
+    engine = open_database(url)
+    upgrade(engine)
+    import_dataset(engine, load_dataset(WORKED_EXAMPLE))
+    planner, customer = create_key(engine, "planner"), create_key(engine, "customer", "C1")
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "promiseplan.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--every",
+            "2s",
+            "--database",
+            url,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        answer = httpx.post(
+            f"{base}/orders",
+            json={"order": "WEB-1", "lines": [{"item": "MUG", "quantity": 1}]},
+            headers={"X-API-Key": customer, "Idempotency-Key": "a"},
+        )
+        assert answer.status_code == 201, answer.text
+        promise = None
+        for _ in range(100):
+            promise = httpx.get(f"{base}/orders/WEB-1", headers={"X-API-Key": customer}).json()[
+                "promise"
+            ]
+            if promise:
+                break
+            time.sleep(0.1)
+        assert promise is not None and promise["status"] in ("on_time", "late")
+        assert (
+            httpx.get(f"{base}/runs", headers={"X-API-Key": planner}).json()[-1]["status"]
+            == "succeeded"
+        )
+        assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "promiseplan"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
