@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import sqlalchemy as sa
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
+from starlette.routing import Match
 
 from promiseplan.api import orders, runs
 from promiseplan.api.deps import Engine
@@ -16,8 +20,24 @@ def create_app(engine: sa.Engine) -> FastAPI:
         version="0.1.0",
     )
     app.state.engine = engine
-    app.include_router(orders.router)
-    app.include_router(runs.router)
+    routers = (orders.router, runs.router)
+    for router in routers:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def allow_header(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """A 405 names every method of the path (Starlette names only those of one route)."""
+        response = await call_next(request)
+        if response.status_code == 405:
+            methods: set[str] = set()
+            for route in [*app.routes, *(r for router in routers for r in router.routes)]:
+                if isinstance(route, APIRoute) and route.matches(request.scope)[0] != Match.NONE:
+                    methods |= route.methods or set()
+            if methods:
+                response.headers["Allow"] = ", ".join(sorted(methods))
+        return response
 
     @app.get("/health", tags=["health"])
     def health(database: Engine) -> dict[str, str]:

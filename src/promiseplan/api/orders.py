@@ -21,7 +21,21 @@ from promiseplan.store.intake import (
 )
 from promiseplan.store.keys import Principal
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+
+class Problem(BaseModel):
+    detail: Any
+
+
+router = APIRouter(
+    prefix="/orders",
+    tags=["orders"],
+    responses={
+        400: {"description": "The body is not JSON"},
+        401: {"model": Problem, "description": "No or unknown API key"},
+        403: {"model": Problem, "description": "The key's role does not allow this"},
+        404: {"model": Problem, "description": "No such order (or not the caller's)"},
+    },
+)
 
 
 class LineIn(BaseModel):
@@ -50,6 +64,11 @@ class OrderCreated(BaseModel):
     created: bool
 
 
+def _problem(field: str, message: str) -> dict[str, Any]:
+    """In the shape of FastAPI's own validation errors, so one client handles both."""
+    return {"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}
+
+
 def _visible(caller: Principal, order: dict[str, Any] | None) -> dict[str, Any]:
     if order is None or (caller.role == "customer" and order["customer"] != caller.customer):
         raise HTTPException(
@@ -58,7 +77,15 @@ def _visible(caller: Principal, order: dict[str, Any] | None) -> dict[str, Any]:
     return order
 
 
-@router.post("", status_code=201, response_model=OrderCreated)
+@router.post(
+    "",
+    status_code=201,
+    response_model=OrderCreated,
+    responses={
+        200: {"model": OrderCreated, "description": "Seen before under this Idempotency-Key"},
+        409: {"model": Problem, "description": "The order id is taken"},
+    },
+)
 def create(
     body: OrderIn,
     database: Engine,
@@ -70,9 +97,7 @@ def create(
     if caller.role == "customer" and body.customer not in (None, caller.customer):
         raise HTTPException(403, detail="a customer key orders only for its own customer")
     if customer is None:
-        raise HTTPException(
-            422, detail=[{"loc": ["body", "customer"], "msg": "customer is required"}]
-        )
+        raise HTTPException(422, detail=[_problem("customer", "customer is required")])
     new = NewOrder(
         order=body.order or f"API-{uuid.uuid4().hex[:12].upper()}",
         customer=customer,
@@ -92,9 +117,7 @@ def create(
         )
     except IntakeError as error:
         status = 409 if error.field == "order" else 422
-        raise HTTPException(
-            status, detail=[{"loc": ["body", *error.field.split(".")], "msg": error.message}]
-        ) from error
+        raise HTTPException(status, detail=[_problem(error.field, error.message)]) from error
     if not created:
         response.status_code = 200
     return OrderCreated(order=order, created=created)
@@ -120,7 +143,7 @@ def index(
     caller: Caller,
     customer: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> dict[str, Any]:
     if caller.role == "customer":
         customer = caller.customer

@@ -8,12 +8,25 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query
+from fastapi import Path as PathParam
 
 from promiseplan.api.deps import Engine, Planner
+from promiseplan.model.settings import parse_now
 from promiseplan.store import RunInProgress, list_runs
 from promiseplan.store.tables import OUTPUT, RUNS
 
-router = APIRouter(prefix="/runs", tags=["runs"])
+RunId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
+
+router = APIRouter(
+    prefix="/runs",
+    tags=["runs"],
+    responses={
+        400: {"description": "The body is not JSON"},
+        401: {"description": "No or unknown API key"},
+        403: {"description": "This needs a planner key"},
+        404: {"description": "No such run or output"},
+    },
+)
 
 
 def _start(database: sa.Engine, now: str | None, horizon_days: int | None) -> None:
@@ -29,8 +42,14 @@ def start(
     _: Planner,
     tasks: BackgroundTasks,
     now: Annotated[str | None, Query(description="YYYY-MM-DDTHH:MM; default the clock")] = None,
-    horizon_days: Annotated[int | None, Query(ge=0)] = None,
+    horizon_days: Annotated[int | None, Query(ge=0, le=3660)] = None,
 ) -> dict[str, str]:
+    if now is not None:
+        try:
+            parse_now(now)
+        except ValueError as error:
+            problem = {"loc": ["query", "now"], "msg": str(error), "type": "value_error"}
+            raise HTTPException(422, detail=[problem]) from error
     tasks.add_task(_start, database, now, horizon_days)
     return {"status": "started"}
 
@@ -45,7 +64,7 @@ def index(database: Engine, _: Planner) -> list[dict[str, Any]]:
 
 
 @router.get("/{run_id}")
-def read(run_id: int, database: Engine, _: Planner) -> dict[str, Any]:
+def read(run_id: RunId, database: Engine, _: Planner) -> dict[str, Any]:
     with database.connect() as connection:
         row = connection.execute(sa.select(RUNS).where(RUNS.c.id == run_id)).mappings().first()
     if row is None:
@@ -55,12 +74,12 @@ def read(run_id: int, database: Engine, _: Planner) -> dict[str, Any]:
 
 @router.get("/{run_id}/{table}")
 def output(
-    run_id: int,
+    run_id: RunId,
     table: str,
     database: Engine,
     _: Planner,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> dict[str, Any]:
     """One output table of a run: confirmations, orders, procurement_plan, production_plan,
     distribution_plan or promise_changes."""
