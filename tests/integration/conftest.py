@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import threading
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from promiseplan.store import open_database
+from tests.conftest import WORKED_EXAMPLE
 
 POSTGRES = os.environ.get(
     "PROMISEPLAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -46,3 +52,45 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[s
         yield open_database(url), url
         return
     yield from _postgres_engine()
+
+
+class Hooks(ThreadingHTTPServer):
+    received: list[dict[str, Any]]
+    fail: int
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Hooks
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.server.fail > 0:
+            self.server.fail -= 1
+            self.send_response(503)
+        else:
+            self.server.received.append(json.loads(body))
+            self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hooks() -> Iterator[Hooks]:
+    server = Hooks(("127.0.0.1", 0), _Handler)
+    server.received, server.fail = [], 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+def with_contacts(tmp_path: Path, hook_url: str) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(WORKED_EXAMPLE, data)
+    (data / "customers.csv").write_text(
+        "customer,region,priority,webhook_url,email\n"
+        f"C1,EAST,1,{hook_url},\nC2,EAST,2,,c2@example.test\nC3,EAST,3,,\n"
+    )
+    return data

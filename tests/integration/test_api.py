@@ -133,3 +133,13 @@ def test_cancel(api: tuple[TestClient, dict[str, str]]) -> None:
     client, keys = api
     assert client.delete("/orders/Z", headers=_as(keys["planner"])).status_code == 204
     assert client.get("/orders/Z", headers=_as(keys["planner"])).status_code == 404
+
+
+def test_master_data_is_readable_by_planners_only(api: tuple[TestClient, dict[str, str]]) -> None:
+    client, keys = api
+    counts = client.get("/data", headers=_as(keys["planner"])).json()
+    assert counts["items"] == 4 and counts["order_lines"] == 4
+    items = client.get("/data/items?limit=2&offset=1", headers=_as(keys["planner"])).json()
+    assert items["total"] == 4 and [r["item"] for r in items["rows"]] == ["TEA", "CANDLE"]
+    assert client.get("/data/nothing", headers=_as(keys["planner"])).status_code == 404
+    assert client.get("/data/items", headers=_as(keys["C1"])).status_code == 403

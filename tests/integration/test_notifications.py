@@ -4,12 +4,9 @@ outbox, and the sender delivers it to a real local webhook receiver and SMTP ser
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,41 +20,9 @@ from promiseplan.dataset.load import load_dataset
 from promiseplan.pipeline import run_stored
 from promiseplan.service.notify import NetworkNotifier, deliver, outbox
 from promiseplan.store import import_dataset, open_database, upgrade
-from tests.conftest import WORKED_EXAMPLE
+from tests.integration.conftest import Hooks, with_contacts
 
 runner = CliRunner()
-
-
-class _Hooks(ThreadingHTTPServer):
-    received: list[dict[str, Any]]
-    fail: int
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Hooks
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.server.fail > 0:
-            self.server.fail -= 1
-            self.send_response(503)
-        else:
-            self.server.received.append(json.loads(body))
-            self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *_: object) -> None:
-        pass
-
-
-@pytest.fixture
-def hooks() -> Iterator[_Hooks]:
-    server = _Hooks(("127.0.0.1", 0), _Handler)
-    server.received, server.fail = [], 0
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
 
 
 class _Mailbox:
@@ -88,23 +53,13 @@ def engine(tmp_path: Path) -> sa.Engine:
     return engine
 
 
-def _with_contacts(tmp_path: Path, hook_url: str) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(WORKED_EXAMPLE, data)
-    (data / "customers.csv").write_text(
-        "customer,region,priority,webhook_url,email\n"
-        f"C1,EAST,1,{hook_url},\nC2,EAST,2,,c2@example.test\nC3,EAST,3,,\n"
-    )
-    return data
-
-
 def test_every_new_promise_reaches_its_customer(
-    engine: sa.Engine, tmp_path: Path, hooks: _Hooks, mail: tuple[_Mailbox, int]
+    engine: sa.Engine, tmp_path: Path, hooks: Hooks, mail: tuple[_Mailbox, int]
 ) -> None:
     box, port = mail
     import_dataset(
         engine,
-        load_dataset(_with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/promises")),
+        load_dataset(with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/promises")),
     )
     run_stored(engine, "2026-06-02T10:00", 120)
     notes = outbox(engine)
@@ -126,9 +81,9 @@ def test_every_new_promise_reaches_its_customer(
 
 
 def test_an_unchanged_promise_is_not_sent_again_a_changed_one_is(
-    engine: sa.Engine, tmp_path: Path, hooks: _Hooks
+    engine: sa.Engine, tmp_path: Path, hooks: Hooks
 ) -> None:
-    data = _with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/promises")
+    data = with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/promises")
     import_dataset(engine, load_dataset(data))
     run_stored(engine, "2026-06-02T10:00", 120)
     run_stored(engine, "2026-06-02T10:00", 120)
@@ -146,11 +101,11 @@ def test_an_unchanged_promise_is_not_sent_again_a_changed_one_is(
 
 
 def test_a_failing_webhook_is_retried_with_backoff_then_given_up(
-    engine: sa.Engine, tmp_path: Path, hooks: _Hooks
+    engine: sa.Engine, tmp_path: Path, hooks: Hooks
 ) -> None:
     import_dataset(
         engine,
-        load_dataset(_with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/promises")),
+        load_dataset(with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/promises")),
     )
     run_stored(engine, "2026-06-02T10:00", 120)
     hooks.fail = 1
@@ -182,12 +137,12 @@ def _at(moment: datetime) -> Callable[[], datetime]:
 
 
 def test_notify_command(
-    engine: sa.Engine, tmp_path: Path, hooks: _Hooks, mail: tuple[_Mailbox, int]
+    engine: sa.Engine, tmp_path: Path, hooks: Hooks, mail: tuple[_Mailbox, int]
 ) -> None:
     _, port = mail
     url = str(engine.url)
     import_dataset(
-        engine, load_dataset(_with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/p"))
+        engine, load_dataset(with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/p"))
     )
     run_stored(engine, "2026-06-02T10:00", 120)
     result = runner.invoke(app, ["db", "notify", "--smtp-port", str(port), "--database", url])

@@ -16,7 +16,7 @@ from promiseplan.dataset.load import load_dataset
 from promiseplan.service.cadence import parse_every
 from promiseplan.store import import_dataset, open_database, upgrade
 from promiseplan.store.keys import create_key
-from tests.conftest import WORKED_EXAMPLE
+from tests.integration.conftest import Hooks, with_contacts
 
 
 def _free_port() -> int:
@@ -32,11 +32,15 @@ def test_parse_every() -> None:
         parse_every("soon")
 
 
-def test_served_orders_are_confirmed_by_the_planner_loop(tmp_path: Path) -> None:
+def test_served_orders_are_confirmed_and_the_customer_hears_back(
+    tmp_path: Path, hooks: Hooks
+) -> None:
     url = f"sqlite:///{tmp_path / 'promiseplan.db'}"
     engine = open_database(url)
     upgrade(engine)
-    import_dataset(engine, load_dataset(WORKED_EXAMPLE))
+    import_dataset(
+        engine, load_dataset(with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/hook"))
+    )
     planner, customer = create_key(engine, "planner"), create_key(engine, "customer", "C1")
     port = _free_port()
     server = subprocess.Popen(
@@ -84,6 +88,12 @@ def test_served_orders_are_confirmed_by_the_planner_loop(tmp_path: Path) -> None
             == "succeeded"
         )
         assert httpx.get(f"{base}/openapi.json").json()["info"]["title"] == "promiseplan"
+        for _ in range(100):  # the cadence delivers the run's notifications right after it
+            if any(h["order"] == "WEB-1" for h in hooks.received):
+                break
+            time.sleep(0.1)
+        web = next(h for h in hooks.received if h["order"] == "WEB-1")
+        assert web["event"] == "new" and web["promised_date"] == promise["promised_date"]
     finally:
         server.terminate()
         server.wait(timeout=30)
