@@ -12,6 +12,7 @@ from fastapi import Path as PathParam
 
 from promiseplan.api.deps import Engine, Planner
 from promiseplan.model.settings import parse_now
+from promiseplan.service.executor import run_in_process
 from promiseplan.store import RunInProgress, list_runs
 from promiseplan.store.tables import OUTPUT, RUNS
 
@@ -30,10 +31,8 @@ router = APIRouter(
 
 
 def _start(database: sa.Engine, now: str | None, horizon_days: int | None) -> None:
-    from promiseplan.pipeline import run_stored
-
     with contextlib.suppress(RunInProgress):  # one is under way; the cadence brings the next
-        run_stored(database, now, horizon_days)
+        run_in_process(database, now, horizon_days)
 
 
 @router.post("", status_code=202)

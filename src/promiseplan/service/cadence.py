@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from promiseplan.service.executor import run_in_process
 from promiseplan.service.notify import Notifier, deliver
 from promiseplan.store import RunInProgress
 
@@ -44,11 +45,9 @@ class Cadence:
         self._thread.join(timeout=60)
 
     def tick(self) -> None:
-        from promiseplan.pipeline import run_stored
-
         try:
-            run_id, _ = run_stored(self.engine)
-            log.info("run %s done", run_id)
+            run_in_process(self.engine)
+            log.info("planning run done")
         except RunInProgress:
             log.info("a run is under way elsewhere; skipped")
         except Exception:
