@@ -7,17 +7,13 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query
 
-from promiseplan.api.deps import Engine, Planner
+from promiseplan.api.deps import Engine, Planner, answers
 from promiseplan.store.tables import INPUT
 
 router = APIRouter(
     prefix="/data",
     tags=["data"],
-    responses={
-        401: {"description": "No or unknown API key"},
-        403: {"description": "This needs a planner key"},
-        404: {"description": "No such table"},
-    },
+    responses=answers("No such table"),
 )
 
 

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, Header, HTTPException, Request
 
 from promiseplan.store.keys import Principal, principal_for
+
+
+def answers(
+    not_found: str, forbidden: str = "This needs a planner key"
+) -> dict[int | str, dict[str, Any]]:
+    """The error answers every router documents (the OpenAPI contract names them all)."""
+    return {
+        400: {"description": "The body is not JSON"},
+        401: {"description": "No or unknown API key"},
+        403: {"description": forbidden},
+        404: {"description": not_found},
+    }
 
 
 def engine(request: Request) -> sa.Engine:

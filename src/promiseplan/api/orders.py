@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
-from promiseplan.api.deps import Caller, Engine
+from promiseplan.api.deps import Caller, Engine, answers
 from promiseplan.store.intake import (
     IntakeError,
     NewLine,
@@ -29,12 +29,7 @@ class Problem(BaseModel):
 router = APIRouter(
     prefix="/orders",
     tags=["orders"],
-    responses={
-        400: {"description": "The body is not JSON"},
-        401: {"model": Problem, "description": "No or unknown API key"},
-        403: {"model": Problem, "description": "The key's role does not allow this"},
-        404: {"model": Problem, "description": "No such order (or not the caller's)"},
-    },
+    responses=answers("No such order (or not the caller's)", "The key's role does not allow this"),
 )
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query
 from fastapi import Path as PathParam
 
-from promiseplan.api.deps import Engine, Planner
+from promiseplan.api.deps import Engine, Planner, answers
 from promiseplan.model.settings import parse_now
 from promiseplan.service.executor import run_in_process
 from promiseplan.store import RunInProgress, list_runs
@@ -21,12 +21,7 @@ RunId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 router = APIRouter(
     prefix="/runs",
     tags=["runs"],
-    responses={
-        400: {"description": "The body is not JSON"},
-        401: {"description": "No or unknown API key"},
-        403: {"description": "This needs a planner key"},
-        404: {"description": "No such run or output"},
-    },
+    responses=answers("No such run or output"),
 )
 
 
