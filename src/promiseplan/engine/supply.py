@@ -170,16 +170,11 @@ class Sourcing:
         start = self._components_ready(op, quantity, visited)
         if start is None:
             return None
-        days = self._hours_forward(op, quantity * op.hours_per_unit, start)
+        days = self._pack(op, quantity * op.hours_per_unit, range(start, self.last + 1))
         if days is None:
             return None
         ready = (days[-1][0] if days else start) + op.lead_time
         return ready if ready <= self.last else None
-
-    def _hours_forward(
-        self, op: Operation, hours: float, start: int
-    ) -> list[tuple[int, float]] | None:
-        return self._pack(op, hours, range(start, self.last + 1))
 
     def _pack(self, op: Operation, hours: float, days: range) -> list[tuple[int, float]] | None:
         """Take ``hours`` from the resource's open days in the order given; None if they run out."""

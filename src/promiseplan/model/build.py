@@ -43,7 +43,6 @@ def build_problem(dataset: Dataset, settings: Settings) -> Problem:
         for r in _rows(dataset["locations"])
     }
     stock: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    receipts: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     for r in _rows(dataset["inventory"]):
         if r["on_hand"]:
             stock[r["item"], r["location"]].append((0, r["on_hand"]))
@@ -51,8 +50,6 @@ def build_problem(dataset: Dataset, settings: Settings) -> Problem:
         arrival = max(0, day(r["arrival_date"]))
         if r["quantity"] and arrival <= settings.horizon_days:
             stock[r["item"], r["location"]].append((arrival, r["quantity"]))
-            reference = r["reference"] or f"{r['kind']} receipt"
-            receipts[r["item"], r["location"]].append((arrival, r["quantity"], reference))
     suppliers: dict[tuple[str, str], list[Supplier]] = defaultdict(list)
     for r in _rows(dataset["suppliers"]):
         suppliers[r["item"], r["location"]].append(
@@ -127,7 +124,6 @@ def build_problem(dataset: Dataset, settings: Settings) -> Problem:
         items=items,
         locations=locations,
         stock=dict(stock),
-        receipts=dict(receipts),
         suppliers=dict(suppliers),
         operations=dict(operations),
         resources=resources,

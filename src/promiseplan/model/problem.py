@@ -119,8 +119,6 @@ class Problem:
     locations: dict[str, Location]
     stock: dict[tuple[str, str], list[tuple[int, int]]]
     """(item, location) -> supply events (day, quantity): on hand on day 0, receipts."""
-    receipts: dict[tuple[str, str], list[tuple[int, int, str]]]
-    """(item, location) -> receipts (day, quantity, reference) for the reasons."""
     suppliers: dict[tuple[str, str], list[Supplier]]
     operations: dict[tuple[str, str], list[Operation]]
     resources: dict[tuple[str, str], Resource]
