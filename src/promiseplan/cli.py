@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 
 from promiseplan.dataset.issues import DatasetError
 from promiseplan.dataset.load import load_dataset
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 app = typer.Typer(
     help="promiseplan: order promising and supply planning. A batch run confirms every open order "
@@ -240,7 +243,7 @@ DatabaseOption = Annotated[
 ]
 
 
-def _database(url: str | None) -> object:
+def _database(url: str | None) -> Engine:
     from promiseplan.store import open_database, upgrade
 
     engine = open_database(url)
@@ -267,7 +270,7 @@ def db_import(dataset: DatasetArg, database: DatabaseOption = None) -> None:
     except DatasetError as error:
         _refuse(error)
         return
-    counts = import_dataset(_database(database), loaded)  # type: ignore[arg-type]
+    counts = import_dataset(_database(database), loaded)
     console.print("imported: " + ", ".join(f"{n} {c}" for n, c in counts.items() if c))
 
 
@@ -281,7 +284,7 @@ def db_export(
     from promiseplan.generate.tables import write_tables
     from promiseplan.store import export_dataset
 
-    tables = export_dataset(_database(database))  # type: ignore[arg-type]
+    tables = export_dataset(_database(database))
     if out.suffix.lower() == ".xlsx":
         write_workbook(out, tables)
     else:
@@ -331,7 +334,7 @@ def db_runs(database: DatabaseOption = None) -> None:
     table = Table(title="Runs")
     for column in ("run", "status", "now", "on time", "late", "partial", "unconfirmed"):
         table.add_column(column, no_wrap=True)
-    for run in list_runs(_database(database)):  # type: ignore[arg-type]
+    for run in list_runs(_database(database)):
         kpis = json.loads(run["kpis"] or "{}").get("orders_by_status", {})
         table.add_row(
             str(run["id"]),
@@ -356,7 +359,7 @@ def db_notify(
     """Deliver the pending notifications (webhooks and e-mail), retrying failures with backoff."""
     from promiseplan.service.notify import NetworkNotifier, deliver
 
-    done = deliver(_database(database), NetworkNotifier(smtp_host, smtp_port, sender))  # type: ignore[arg-type]
+    done = deliver(_database(database), NetworkNotifier(smtp_host, smtp_port, sender))
     console.print(f"sent {done.sent}, to retry {done.retried}, given up {done.given_up}")
 
 
@@ -372,7 +375,7 @@ def db_add_key(
     from promiseplan.store.keys import create_key
 
     try:
-        key = create_key(_database(database), role, customer)  # type: ignore[arg-type]
+        key = create_key(_database(database), role, customer)
     except ValueError as error:
         errors.print(f"[bold red]error:[/] {error}")
         raise typer.Exit(2) from error
@@ -403,10 +406,10 @@ def serve(
         errors.print(f"[bold red]error:[/] {error}")
         raise typer.Exit(2) from error
     engine = _database(database)
-    cadence = Cadence(engine, cadence_every, NetworkNotifier(smtp_host, smtp_port))  # type: ignore[arg-type]
+    cadence = Cadence(engine, cadence_every, NetworkNotifier(smtp_host, smtp_port))
     cadence.start()
     try:
-        uvicorn.run(create_app(engine), host=host, port=port)  # type: ignore[arg-type]
+        uvicorn.run(create_app(engine), host=host, port=port)
     finally:
         cadence.stop()
 

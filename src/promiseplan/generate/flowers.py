@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import polars as pl
 
-from promiseplan.generate.tables import Tables
+from promiseplan.generate.tables import Tables, rows_frame
 
 NOW = datetime(2026, 3, 3, 10, 0)  # a Tuesday morning
 REGIONS = ("NORTH", "SOUTH", "EAST", "WEST")
@@ -106,36 +105,32 @@ def flowers(orders: int | None, seed: int) -> Tables:
         for line, item in enumerate(rng.sample(sellable, rng.choice((1, 1, 1, 2, 3))), start=1):
             line_rows.append((order, str(line), item, rng.choice((1, 1, 2, 3, 5))))
     return {
-        "items": _frame(items, "item name kind unit_cost"),
-        "locations": _frame(
+        "items": rows_frame(items, "item name kind unit_cost"),
+        "locations": rows_frame(
             locations, "location kind region cutoff_hour closed_weekdays orders_per_day"
         ),
-        "inventory": _frame(inventory, "item location on_hand"),
-        "receipts": _frame(receipts, "item location quantity arrival_date kind reference"),
-        "suppliers": _frame(
+        "inventory": rows_frame(inventory, "item location on_hand"),
+        "receipts": rows_frame(receipts, "item location quantity arrival_date kind reference"),
+        "suppliers": rows_frame(
             suppliers,
             "supplier item location lead_time_days min_quantity lot_multiple unit_price priority capacity_per_day",
         ),
-        "operations": _frame(
+        "operations": rows_frame(
             operations, "item location resource hours_per_unit lead_time_days priority"
         ),
-        "bom": _frame(bom, "item location component quantity_per"),
-        "resources": _frame(resources, "resource location hours_per_day closed_weekdays"),
-        "transfer_lanes": _frame(
+        "bom": rows_frame(bom, "item location component quantity_per"),
+        "resources": rows_frame(resources, "resource location hours_per_day closed_weekdays"),
+        "transfer_lanes": rows_frame(
             transfer_lanes, "from_location to_location mode lead_time_days cost_per_unit"
         ),
-        "delivery_lanes": _frame(
+        "delivery_lanes": rows_frame(
             delivery_lanes, "location region mode transit_days cost_per_unit capacity_per_day"
         ),
-        "customers": _frame(customers, "customer region priority channel"),
-        "orders": _frame(
+        "customers": rows_frame(customers, "customer region priority channel"),
+        "orders": rows_frame(
             sorted(order_rows, key=lambda r: str(r[0])),
             "order customer created_at requested_date ship_complete priority max_lateness_days modes",
         ),
-        "order_lines": _frame(line_rows, "order line item quantity"),
+        "order_lines": rows_frame(line_rows, "order line item quantity"),
         "settings": pl.DataFrame({"now": [NOW.strftime("%Y-%m-%dT%H:%M")], "horizon_days": [60]}),
     }
-
-
-def _frame(rows: Sequence[tuple[Any, ...]], columns: str) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=columns.split(), orient="row", infer_schema_length=None)

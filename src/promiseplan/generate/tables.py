@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -24,3 +26,8 @@ def write_tables(tables: Tables, out: Path) -> None:
             continue
         columns = [c for c in TABLES[name].names if c in frame.columns]
         frame.select(columns).write_csv(out / TABLES[name].file, datetime_format="%Y-%m-%dT%H:%M")
+
+
+def rows_frame(rows: Sequence[tuple[Any, ...]], columns: str) -> pl.DataFrame:
+    """A frame from row tuples, columns named by a space-separated list."""
+    return pl.DataFrame(rows, schema=columns.split(), orient="row", infer_schema_length=None)

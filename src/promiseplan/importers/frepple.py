@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from promiseplan.generate.tables import Tables
+from promiseplan.generate.tables import Tables, rows_frame
 
 DAY = 86400.0
 WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -305,43 +305,40 @@ def convert(records: list[dict[str, Any]], demands: str = "auto") -> Conversion:
         )
         line_rows.append((d["name"], "1", d["item_id"], math.ceil(float(d["quantity"]))))
 
-    def frame(rows: list[tuple[Any, ...]], columns: str) -> pl.DataFrame:
-        return pl.DataFrame(rows, schema=columns.split(), orient="row", infer_schema_length=None)
-
     tables: Tables = {
-        "items": frame(item_rows, "item name kind unit_cost"),
-        "locations": frame(
+        "items": rows_frame(item_rows, "item name kind unit_cost"),
+        "locations": rows_frame(
             location_rows, "location kind region cutoff_hour closed_weekdays orders_per_day"
         ),
-        "inventory": frame(
+        "inventory": rows_frame(
             [(i, loc, q) for (i, loc), q in sorted(on_hand.items())], "item location on_hand"
         ),
-        "receipts": frame(receipt_rows, "item location quantity arrival_date kind reference"),
-        "suppliers": frame(
+        "receipts": rows_frame(receipt_rows, "item location quantity arrival_date kind reference"),
+        "suppliers": rows_frame(
             sorted(supplier_rows.values()),
             "supplier item location lead_time_days min_quantity lot_multiple unit_price priority capacity_per_day",
         ),
-        "operations": frame(
+        "operations": rows_frame(
             sorted(operation_rows), "item location resource hours_per_unit lead_time_days priority"
         ),
-        "bom": frame(
+        "bom": rows_frame(
             [(*k, v) for k, v in sorted(bom_rows.items())], "item location component quantity_per"
         ),
-        "resources": frame(resource_rows, "resource location hours_per_day closed_weekdays"),
-        "transfer_lanes": frame(
+        "resources": rows_frame(resource_rows, "resource location hours_per_day closed_weekdays"),
+        "transfer_lanes": rows_frame(
             [(a, b, "truck", lead, 0.0) for (a, b), lead in sorted(lanes.items())],
             "from_location to_location mode lead_time_days cost_per_unit",
         ),
-        "delivery_lanes": frame(
+        "delivery_lanes": rows_frame(
             [(loc, loc, "pickup", 0, 0.0, None) for loc in served],
             "location region mode transit_days cost_per_unit capacity_per_day",
         ),
-        "customers": frame(sorted(customers.values()), "customer region priority channel"),
-        "orders": frame(
+        "customers": rows_frame(sorted(customers.values()), "customer region priority channel"),
+        "orders": rows_frame(
             order_rows,
             "order customer created_at requested_date ship_complete priority max_lateness_days modes",
         ),
-        "order_lines": frame(line_rows, "order line item quantity"),
+        "order_lines": rows_frame(line_rows, "order line item quantity"),
         "settings": pl.DataFrame({"now": [now.strftime("%Y-%m-%dT%H:%M")], "horizon_days": [120]}),
     }
     return Conversion(tables, now, dropped)
