@@ -106,7 +106,7 @@ def run_stored(
         record_run,
         start_run,
     )
-    from promiseplan.store.runs import last_promises
+    from promiseplan.store.runs import ProgressRecorder, last_promises
 
     with planning_lock(engine):
         started_at = datetime.now()
@@ -116,10 +116,17 @@ def run_stored(
         seconds["read snapshot"] = time.perf_counter() - mark
         settings = resolve_settings(dataset, now, horizon_days)
         run_id = start_run(engine, settings, started_at)
+        recorder = ProgressRecorder(engine, run_id)
+
+        def report(done: int, total: int) -> None:
+            recorder(done, total)
+            if progress is not None:
+                progress(done, total)
+
         try:
             mark = time.perf_counter()
             problem = build_problem(dataset, settings)
-            result = reference_plan(problem, progress)
+            result = reference_plan(problem, report)
             seconds["plan"] = time.perf_counter() - mark
             result.kpis["run_seconds"] = round(time.perf_counter() - mark, 3)
             mark = time.perf_counter()

@@ -3,12 +3,15 @@ the schema (as a planner and as a customer) and checks the answers."""
 
 from __future__ import annotations
 
+import io
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import CheckFunction
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -18,11 +21,22 @@ from promiseplan.store import import_dataset, open_database, upgrade
 from promiseplan.store.keys import create_key
 from tests.conftest import WORKED_EXAMPLE
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 _engine = open_database(f"sqlite:///{Path(tempfile.mkdtemp()) / 'contract.db'}")
 upgrade(_engine)
 import_dataset(_engine, load_dataset(WORKED_EXAMPLE))
 PLANNER = create_key(_engine, "planner")
 CUSTOMER = create_key(_engine, "customer", "C1")
+
+# Uploads: random bytes, and archives that are zips but not datasets (never a valid dataset, so
+# the data the other operations see stays the worked example).
+_NOT_A_DATASET = io.BytesIO()
+with zipfile.ZipFile(_NOT_A_DATASET, "w") as _archive:
+    _archive.writestr("orders.csv", "order,customer\n")
+_UPLOADS = st.one_of(st.binary(max_size=64), st.just(_NOT_A_DATASET.getvalue()))
+for _media in ("application/zip", XLSX):
+    schemathesis.openapi.media_type(_media, _UPLOADS)
 
 # Starting a run plans the whole dataset; it has its own end-to-end tests.
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_engine)).exclude(

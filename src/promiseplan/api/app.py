@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 
-from promiseplan.api import data, orders, runs
+from promiseplan.api import admin, data, orders, runs
 from promiseplan.api.deps import Engine
 
 
@@ -20,7 +20,7 @@ def create_app(engine: sa.Engine) -> FastAPI:
         version="0.1.0",
     )
     app.state.engine = engine
-    routers = (orders.router, runs.router, data.router)
+    routers = (orders.router, runs.router, data.router, admin.router)
     for router in routers:
         app.include_router(router)
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import Depends, Header, HTTPException, Request
 
+from promiseplan.dataset.issues import Issue
 from promiseplan.store.keys import Principal, principal_for
 
 
@@ -49,3 +50,29 @@ def planner(caller: Caller) -> Principal:
 
 
 Planner = Annotated[Principal, Depends(planner)]
+
+
+def admin(caller: Caller) -> Principal:
+    if caller.role != "admin":
+        raise HTTPException(403, detail="this needs an admin key")
+    return caller
+
+
+Admin = Annotated[Principal, Depends(admin)]
+
+
+def issue_list(issues: list[Issue]) -> list[dict[str, object]]:
+    """Problems of a dataset or an edit as the API reports them (422): file, row, column and
+    message as ``promiseplan validate`` prints them, in the shape of every other 422."""
+    return [
+        {
+            "loc": ["body", i.file, i.row, i.column],
+            "msg": str(i),
+            "type": "dataset_error",
+            "file": i.file,
+            "row": i.row,
+            "column": i.column,
+            "message": i.message,
+        }
+        for i in issues
+    ]

@@ -49,7 +49,18 @@ def start(
 
 
 def _run_view(run: dict[str, Any]) -> dict[str, Any]:
-    return {**run, "kpis": json.loads(run["kpis"]) if run["kpis"] else None}
+    view = {k: v for k, v in run.items() if not k.startswith("progress_")}
+    view["kpis"] = json.loads(run["kpis"]) if run["kpis"] else None
+    view["progress"] = _progress(run)
+    return view
+
+
+def _progress(run: dict[str, Any]) -> dict[str, Any]:
+    done, total = run["progress_done"], run["progress_total"]
+    share = None if not total else round(100 * (done or 0) / total, 1)
+    if run["status"] == "succeeded":
+        share = 100.0
+    return {"orders_planned": done, "orders": total, "percent": share}
 
 
 @router.get("")
@@ -64,6 +75,13 @@ def read(run_id: RunId, database: Engine, _: Planner) -> dict[str, Any]:
     if row is None:
         raise HTTPException(404, detail="no such run")
     return _run_view(dict(row))
+
+
+@router.get("/{run_id}/progress")
+def progress(run_id: RunId, database: Engine, _: Planner) -> dict[str, Any]:
+    """How far a run is: orders planned of all, and its status (poll while it is running)."""
+    run = read(run_id, database, _)
+    return {"run": run_id, "status": run["status"], **run["progress"]}
 
 
 @router.get("/{run_id}/{table}")

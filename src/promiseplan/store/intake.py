@@ -10,7 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from promiseplan.store.tables import INPUT, ORDER_REQUESTS, OUTPUT, RUNS
+from promiseplan.store.lock import lock_master_data
+from promiseplan.store.tables import INPUT, ORDER_REQUESTS, OUTBOX, OUTPUT, RUNS
 
 ORDERS, LINES, CUSTOMERS, ITEMS = (
     INPUT["orders"],
@@ -54,6 +55,7 @@ def create_order(
     """Store ``new``; returns (order id, created). A repeated key returns the first order."""
     try:
         with engine.begin() as connection:
+            lock_master_data(connection, exclusive=False)
             if idempotency_key is not None:
                 known = _known_request(connection, new.customer, idempotency_key)
                 if known is not None:
@@ -190,8 +192,25 @@ def find_order(engine: sa.Engine, order: str) -> dict[str, Any] | None:
                 .mappings()
                 .all()
             )
+        notices = (
+            connection.execute(
+                sa.select(
+                    OUTBOX.c.run_id.label("run"),
+                    OUTBOX.c.event,
+                    OUTBOX.c.status,
+                    OUTBOX.c.attempts,
+                    OUTBOX.c.sent_at,
+                    OUTBOX.c.last_error,
+                )
+                .where(OUTBOX.c.order == order)
+                .order_by(OUTBOX.c.id)
+            )
+            .mappings()
+            .all()
+        )
     result = {k: v for k, v in row.items() if k != "id"}
     result["lines"] = [dict(li) for li in lines]
+    result["notifications"] = [dict(n) for n in notices]
     result["promise"] = (
         None
         if not history

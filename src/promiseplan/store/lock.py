@@ -54,3 +54,15 @@ def _lock_file(engine: sa.Engine) -> Path:
     if not database or database == ":memory:":
         return Path(f"/tmp/promiseplan-{os.getpid()}.lock")
     return Path(database).with_suffix(Path(database).suffix + ".lock")
+
+
+def lock_master_data(connection: sa.Connection, exclusive: bool) -> None:
+    """Within the transaction of ``connection``: edits of master data (exclusive) wait for
+    order intake (shared) and the other way round, so that a check of references made in the
+    transaction stays true until it commits. SQLite's one write lock already does this."""
+    if connection.dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    where = connection.execute(sa.text("SELECT current_database(), current_schema()")).one()
+    key = zlib.crc32(f"promiseplan-data:{where[0]}:{where[1]}".encode())
+    connection.execute(sa.text(f"SELECT {function}(:key)"), {"key": key})

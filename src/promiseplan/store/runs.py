@@ -4,6 +4,7 @@ that fails or is killed leaves the previous runs as they were."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,27 @@ def record_run(engine: sa.Engine, run_id: int, plan: Plan, finished_at: datetime
                 kpis=json.dumps(plan.kpis, sort_keys=True),
             )
         )
+
+
+class ProgressRecorder:
+    """Writes a run's progress (lines planned of all) to its record, at most every
+    ``interval`` seconds, so that the API can show it while the run goes on."""
+
+    def __init__(self, engine: sa.Engine, run_id: int, interval: float = 0.5) -> None:
+        self.engine, self.run_id, self.interval = engine, run_id, interval
+        self.last = -interval
+
+    def __call__(self, done: int, total: int) -> None:
+        moment = time.monotonic()
+        if moment - self.last < self.interval and done < total:
+            return
+        self.last = moment
+        with self.engine.begin() as connection:
+            connection.execute(
+                RUNS.update()
+                .where(RUNS.c.id == self.run_id)
+                .values(progress_done=done, progress_total=total)
+            )
 
 
 def record_failed_run(engine: sa.Engine, run_id: int, error: str) -> None:

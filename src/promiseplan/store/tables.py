@@ -51,6 +51,8 @@ RUNS = sa.Table(
     sa.Column("horizon_days", sa.Integer, nullable=False),
     sa.Column("kpis", sa.Text),
     sa.Column("error", sa.Text),
+    sa.Column("progress_done", sa.Integer),
+    sa.Column("progress_total", sa.Integer),
 )
 
 OUTPUT: dict[str, sa.Table] = {}
@@ -113,4 +115,12 @@ ORDER_REQUESTS = sa.Table(
     sa.Column("order", sa.String, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.UniqueConstraint("customer", "idempotency_key", name="uq_order_requests_key"),
+)
+
+SETTINGS = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
 )
