@@ -3,6 +3,7 @@ on a real PostgreSQL (in CI always; locally when one answers at PROMISEPLAN_TEST
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -144,3 +145,48 @@ def test_stored_runs_keep_earlier_promises_and_report_changes(
         str(changes["old_date"][0]) == "2026-06-07" and str(changes["new_date"][0]) == "2026-06-05"
     )
     assert changes["reason"][0].startswith("no_source: no MUG left at A")
+
+
+def test_the_migrations_build_exactly_the_declared_tables(
+    database: tuple[sa.Engine, str],
+) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from promiseplan.store.tables import metadata
+
+    engine, _ = database
+    upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, metadata)
+    assert [d for d in differences if d[0] != "remove_table"] == []
+
+
+def test_orders_filter_sort_and_page_by_their_current_promise(
+    database: tuple[sa.Engine, str],
+) -> None:
+    from promiseplan.store.order_views import OrderFilter, order_table
+
+    engine, _ = database
+    upgrade(engine)
+    import_dataset(engine, load_dataset(WORKED_EXAMPLE))
+    total, rows = order_table(engine, OrderFilter())
+    assert total == 3 and {r["status"] for r in rows} == {"open"}
+    run_stored(engine, now="2026-06-02T10:00")
+    _, rows = order_table(engine, OrderFilter())
+    by_order = {r["order"]: (r["status"], str(r["promised_date"])) for r in rows}
+    # planning.md's worked example (tests/integration/test_worked_example.py)
+    assert by_order == {
+        "X": ("on_time", "2026-06-09"),
+        "Y": ("late", "2026-06-07"),
+        "Z": ("on_time", "2026-06-06"),
+    }
+    assert [r["order"] for r in order_table(engine, OrderFilter(item="MUG"))[1]] == ["X", "Y"]
+    on_time = order_table(engine, OrderFilter(status="on_time"))[1]
+    assert [r["order"] for r in on_time] == ["X", "Z"]
+    assert order_table(engine, OrderFilter(customer="C2"))[0] == 1
+    early = OrderFilter(promised_from=date(2026, 6, 6), promised_to=date(2026, 6, 7))
+    assert [r["order"] for r in order_table(engine, early)[1]] == ["Y", "Z"]
+    newest = order_table(engine, OrderFilter(), sort="promised_date", descending=True, limit=2)
+    assert newest[0] == 3 and [r["order"] for r in newest[1]] == ["X", "Y"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 from pydantic import BaseModel, Field
@@ -17,9 +17,9 @@ from promiseplan.store.intake import (
     cancel_order,
     create_order,
     find_order,
-    list_orders,
 )
 from promiseplan.store.keys import Principal
+from promiseplan.store.order_views import OrderFilter, Sort, order_table
 
 
 class Problem(BaseModel):
@@ -132,15 +132,44 @@ def cancel(order: str, database: Engine, caller: Caller) -> Response:
     return Response(status_code=204)
 
 
+IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+
+
+def _day(text: str | None, name: str) -> date | None:
+    try:
+        return None if text is None else date.fromisoformat(text)
+    except ValueError as error:
+        problem = {"loc": ["query", name], "msg": f"'{text}' is not a date", "type": "value_error"}
+        raise HTTPException(422, detail=[problem]) from error
+
+
 @router.get("")
 def index(
     database: Engine,
     caller: Caller,
     customer: str | None = None,
+    status: Annotated[
+        Literal["open", "on_time", "late", "partial", "unconfirmed"] | None,
+        Query(description="Status of the current promise; open = not planned yet"),
+    ] = None,
+    item: Annotated[str | None, Query(description="Orders with a line of this item")] = None,
+    promised_from: IsoDate = None,
+    promised_to: IsoDate = None,
+    sort: Sort = "order",
+    descending: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> dict[str, Any]:
+    """Orders with their current promise (status, promised date, reason), filtered, sorted and
+    paged; a customer key lists only its own."""
     if caller.role == "customer":
         customer = caller.customer
-    total, rows = list_orders(database, customer, limit, offset)
+    where = OrderFilter(
+        customer,
+        status,
+        item,
+        _day(promised_from, "promised_from"),
+        _day(promised_to, "promised_to"),
+    )
+    total, rows = order_table(database, where, sort, descending, limit, offset)
     return {"total": total, "limit": limit, "offset": offset, "orders": rows}

@@ -236,23 +236,3 @@ def find_order(engine: sa.Engine, order: str) -> dict[str, Any] | None:
         for h in history
     ]
     return result
-
-
-def list_orders(
-    engine: sa.Engine, customer: str | None, limit: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
-    query = sa.select(ORDERS)
-    count = sa.select(sa.func.count()).select_from(ORDERS)
-    if customer is not None:
-        query, count = (
-            query.where(ORDERS.c.customer == customer),
-            count.where(ORDERS.c.customer == customer),
-        )
-    with engine.connect() as connection:
-        total = int(connection.execute(count).scalar_one())
-        rows = (
-            connection.execute(query.order_by(ORDERS.c.order).limit(limit).offset(offset))
-            .mappings()
-            .all()
-        )
-    return total, [{k: v for k, v in r.items() if k != "id"} for r in rows]

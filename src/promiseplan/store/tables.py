@@ -124,3 +124,17 @@ SETTINGS = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
+
+# Lookups the API and the cockpit make on every page: an order's rows in a run, orders of a
+# customer or holding an item, an order's notifications.
+INDEXES = (
+    sa.Index("ix_run_orders_order", OUTPUT["orders"].c.run_id, OUTPUT["orders"].c.order),
+    sa.Index(
+        "ix_run_confirmations_order",
+        OUTPUT["confirmations"].c.run_id,
+        OUTPUT["confirmations"].c.order,
+    ),
+    sa.Index("ix_orders_customer", INPUT["orders"].c.customer),
+    sa.Index("ix_order_lines_item", INPUT["order_lines"].c.item),
+    sa.Index("ix_outbox_order", OUTBOX.c.order),
+)

@@ -1,0 +1,83 @@
+"""Orders as planners and customers look them up: each open order with its current promise
+(from the newest succeeded run), filtered, sorted and paged in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import sqlalchemy as sa
+
+from promiseplan.store.tables import INPUT, OUTPUT, RUNS
+
+ORDERS, LINES = INPUT["orders"], INPUT["order_lines"]
+SORTS = ("order", "customer", "created_at", "requested_date", "status", "promised_date")
+Sort = Literal["order", "customer", "created_at", "requested_date", "status", "promised_date"]
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    customer: str | None = None
+    status: str | None = None
+    """A promise status (on_time, late, partial, unconfirmed) or ``open``: not planned yet."""
+    item: str | None = None
+    promised_from: date | None = None
+    promised_to: date | None = None
+
+
+def last_run(connection: sa.Connection) -> int | None:
+    return connection.execute(
+        sa.select(sa.func.max(RUNS.c.id)).where(RUNS.c.status == "succeeded")
+    ).scalar()
+
+
+def order_table(
+    engine: sa.Engine,
+    where: OrderFilter,
+    sort: Sort = "order",
+    descending: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """(orders matching, one page of them with status, promised_date and reason)."""
+    promised = OUTPUT["orders"]
+    with engine.connect() as connection:
+        run = last_run(connection)
+        status = sa.func.coalesce(promised.c.status, "open").label("status")
+        query = sa.select(
+            *(c for c in ORDERS.c if c.name != "id"),
+            status,
+            promised.c.promised_date,
+            promised.c.reason,
+        ).select_from(
+            ORDERS.outerjoin(
+                promised, sa.and_(promised.c.run_id == run, promised.c.order == ORDERS.c.order)
+            )
+        )
+        conditions = []
+        if where.customer is not None:
+            conditions.append(ORDERS.c.customer == where.customer)
+        if where.status is not None:
+            conditions.append(status == where.status)
+        if where.item is not None:
+            holding = sa.select(LINES.c.id).where(
+                LINES.c.order == ORDERS.c.order, LINES.c.item == where.item
+            )
+            conditions.append(holding.exists())
+        if where.promised_from is not None:
+            conditions.append(promised.c.promised_date >= where.promised_from)
+        if where.promised_to is not None:
+            conditions.append(promised.c.promised_date <= where.promised_to)
+        query = query.where(*conditions)
+        total = connection.execute(
+            sa.select(sa.func.count()).select_from(query.subquery())
+        ).scalar_one()
+        column = status if sort == "status" else query.selected_columns[sort]
+        ordering: list[sa.ColumnElement[Any]] = [
+            (column.desc() if descending else column.asc()).nulls_last()
+        ]
+        if sort != "order":
+            ordering.append(ORDERS.c.order)
+        rows = connection.execute(query.order_by(*ordering).limit(limit).offset(offset))
+        return int(total), [dict(r) for r in rows.mappings()]
