@@ -115,6 +115,49 @@ def _summary(kpis: dict[str, object], seconds: dict[str, float], out: Path) -> N
 
 
 @app.command()
+def promise(
+    dataset: DatasetArg,
+    customer: Annotated[str, typer.Option(help="The customer ordering.")],
+    line: Annotated[list[str], typer.Option(help="ITEM:QUANTITY, once per line of the order.")],
+    requested_date: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD; default: as soon as possible.")
+    ] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help="Lines may ship apart (default: ship complete).")
+    ] = False,
+    now: Annotated[str | None, typer.Option(help="As for run.")] = None,
+    horizon_days: Annotated[int | None, typer.Option(help="As for run.", min=0)] = None,
+) -> None:
+    """What could one more order be promised, after every open order of DATASET is planned?
+    Nothing is written; the same rules as a run decide."""
+    from datetime import date
+
+    from promiseplan.online import Promiser, Request
+    from promiseplan.pipeline import resolve_settings
+
+    try:
+        lines = tuple((item, int(quantity)) for item, quantity in (x.split(":") for x in line))
+        wanted = None if requested_date is None else date.fromisoformat(requested_date)
+        data = load_dataset(dataset)
+        promiser = Promiser(data, resolve_settings(data, now, horizon_days))
+        answer = promiser.promise(Request(customer, lines, wanted, ship_complete=not split))
+    except DatasetError as error:
+        _refuse(error)
+        return
+    except ValueError as error:
+        errors.print(f"[bold red]error:[/] {error} (a line is ITEM:QUANTITY)")
+        raise typer.Exit(2) from error
+    console.print(f"[bold]{answer.status}[/] {answer.promised_date or ''}  {answer.reason}")
+    columns = ("line", "item", "quantity", "status", "promised_date", "ship_from", "mode")
+    table = Table(*columns)
+    for row in answer.schedule:
+        table.add_row(*(str(row[k] or "") for k in columns))
+    console.print(table)
+    for row in answer.schedule:
+        console.print(f"line {row['line']}: {row['reason']}", markup=False, highlight=False)
+
+
+@app.command()
 def validate(dataset: DatasetArg) -> None:
     """Check DATASET against the dataset contract and list every error."""
     try:
@@ -391,13 +434,23 @@ def serve(
         str, typer.Option(help="SMTP server for e-mail notifications.")
     ] = "127.0.0.1",
     smtp_port: Annotated[int, typer.Option(help="Its port.")] = 25,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="Start the service's clock at YYYY-MM-DDTHH:MM (it runs on from there): "
+            "for demonstrations on data of a fixed date. Default: the machine's clock."
+        ),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Serve the REST API (OpenAPI at /docs) and plan on a cadence, notifying customers."""
+    """Serve the REST API (OpenAPI at /docs), the storefront (/shop) and the planner's cockpit
+    (/cockpit), and plan on a cadence, notifying customers."""
     import uvicorn
 
     from promiseplan.api import create_app
+    from promiseplan.model.settings import parse_now
     from promiseplan.service.cadence import Cadence, parse_every
+    from promiseplan.service.clock import clock_from, system_clock
     from promiseplan.service.notify import NetworkNotifier
 
     try:
@@ -405,11 +458,16 @@ def serve(
     except ValueError as error:
         errors.print(f"[bold red]error:[/] {error}")
         raise typer.Exit(2) from error
+    try:
+        clock = system_clock if now is None else clock_from(parse_now(now))
+    except ValueError as error:
+        errors.print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(2) from error
     engine = _database(database)
-    cadence = Cadence(engine, cadence_every, NetworkNotifier(smtp_host, smtp_port))
+    cadence = Cadence(engine, cadence_every, NetworkNotifier(smtp_host, smtp_port), clock)
     cadence.start()
     try:
-        uvicorn.run(create_app(engine), host=host, port=port)
+        uvicorn.run(create_app(engine, clock, cadence), host=host, port=port)
     finally:
         cadence.stop()
 

@@ -112,7 +112,7 @@ def run_stored(
         started_at = datetime.now()
         seconds: dict[str, float] = {}
         mark = time.perf_counter()
-        dataset = _with_last_promises(load_snapshot(engine), last_promises(engine))
+        dataset = with_last_promises(load_snapshot(engine), last_promises(engine))
         seconds["read snapshot"] = time.perf_counter() - mark
         settings = resolve_settings(dataset, now, horizon_days)
         run_id = start_run(engine, settings, started_at)
@@ -138,7 +138,7 @@ def run_stored(
     return run_id, RunResult(dataset, settings, result, seconds)
 
 
-def _with_last_promises(dataset: Dataset, promises: Any) -> Dataset:
+def with_last_promises(dataset: Dataset, promises: Any) -> Dataset:
     """Without promises of its own, a stored run keeps the promises of the last run stable."""
     if dataset.has_promises or promises is None:
         return dataset

@@ -11,15 +11,27 @@ from starlette.routing import Match
 
 from promiseplan.api import admin, data, orders, runs
 from promiseplan.api.deps import Engine
+from promiseplan.service.cadence import Cadence
+from promiseplan.service.clock import Clock, system_clock
+from promiseplan.service.promiser import LivePromiser
+from promiseplan.web import mount
 
 
-def create_app(engine: sa.Engine) -> FastAPI:
+def create_app(
+    engine: sa.Engine, clock: Clock = system_clock, cadence: Cadence | None = None
+) -> FastAPI:
+    """The API and the web pages on ``engine``'s database; ``clock`` gives the moment of runs
+    started here and of online promises; ``cadence``, when the service plans on one, tells
+    the pages when the next run is."""
     app = FastAPI(
         title="promiseplan",
         summary="Order promising and supply planning: orders in, promises back.",
         version="0.1.0",
     )
     app.state.engine = engine
+    app.state.clock = clock
+    app.state.cadence = cadence
+    app.state.promiser = LivePromiser(engine, clock)
     routers = (orders.router, runs.router, data.router, admin.router)
     for router in routers:
         app.include_router(router)
@@ -38,6 +50,8 @@ def create_app(engine: sa.Engine) -> FastAPI:
             if methods:
                 response.headers["Allow"] = ", ".join(sorted(methods))
         return response
+
+    mount(app)
 
     @app.get("/health", tags=["health"])
     def health(database: Engine) -> dict[str, str]:

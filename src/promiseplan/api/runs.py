@@ -7,11 +7,12 @@ import json
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Query
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from fastapi import Path as PathParam
 
 from promiseplan.api.deps import Engine, Planner, answers
 from promiseplan.model.settings import parse_now
+from promiseplan.service.clock import minute
 from promiseplan.service.executor import run_in_process
 from promiseplan.store import RunInProgress, list_runs
 from promiseplan.store.tables import OUTPUT, RUNS
@@ -25,13 +26,14 @@ router = APIRouter(
 )
 
 
-def _start(database: sa.Engine, now: str | None, horizon_days: int | None) -> None:
+def start_in_background(database: sa.Engine, now: str | None, horizon_days: int | None) -> None:
     with contextlib.suppress(RunInProgress):  # one is under way; the cadence brings the next
         run_in_process(database, now, horizon_days)
 
 
 @router.post("", status_code=202)
 def start(
+    request: Request,
     database: Engine,
     _: Planner,
     tasks: BackgroundTasks,
@@ -44,7 +46,9 @@ def start(
         except ValueError as error:
             problem = {"loc": ["query", "now"], "msg": str(error), "type": "value_error"}
             raise HTTPException(422, detail=[problem]) from error
-    tasks.add_task(_start, database, now, horizon_days)
+    tasks.add_task(
+        start_in_background, database, now or minute(request.app.state.clock()), horizon_days
+    )
     return {"status": "started"}
 
 

@@ -59,7 +59,7 @@ def assemble(problem: Problem, state: State, rows: list[ScheduleLine]) -> Plan:
             for r in rows
         ],
     )
-    orders = _frame("orders", _order_rows(problem, rows))
+    orders = _frame("orders", order_rows(problem, rows))
     prices = {(s.id, s.item, s.location): s for sl in problem.suppliers.values() for s in sl}
     procurement = _frame(
         "procurement_plan",
@@ -155,7 +155,7 @@ def order_status(statuses: list[str]) -> str:
     return "late" if "late" in confirmed else "on_time"
 
 
-def _order_rows(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, ...]]:
+def order_rows(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, ...]]:
     by_order: dict[str, list[ScheduleLine]] = defaultdict(list)
     for r in rows:
         by_order[r.order].append(r)

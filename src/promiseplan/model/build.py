@@ -135,6 +135,16 @@ def build_problem(dataset: Dataset, settings: Settings) -> Problem:
     )
 
 
+def extra_orders(
+    dataset: Dataset, settings: Settings, orders: pl.DataFrame, lines: pl.DataFrame
+) -> list[Order]:
+    """Orders that are not in ``dataset`` (typed rows of orders.csv and order_lines.csv),
+    built exactly as ``build_problem`` builds the dataset's own: for online promises."""
+    day0 = settings.now.date()
+    view = Dataset({**dataset.tables, "orders": orders, "order_lines": lines}, dataset.settings)
+    return _orders(view, lambda value: (value - day0).days, {})
+
+
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 

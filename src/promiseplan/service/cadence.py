@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from promiseplan.service.clock import Clock, minute, system_clock
 from promiseplan.service.executor import run_in_process
 from promiseplan.service.notify import Notifier, deliver
 from promiseplan.store import RunInProgress
@@ -30,10 +31,19 @@ def parse_every(text: str) -> timedelta:
 
 
 class Cadence:
-    def __init__(self, engine: sa.Engine, every: timedelta, notifier: Notifier) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        every: timedelta,
+        notifier: Notifier,
+        clock: Clock = system_clock,
+    ) -> None:
         self.engine = engine
         self.every = every
         self.notifier = notifier
+        self.clock = clock
+        self.next_run: datetime | None = None
+        """When the loop plans next (by ``clock``)."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="planner", daemon=True)
 
@@ -46,7 +56,7 @@ class Cadence:
 
     def tick(self) -> None:
         try:
-            run_in_process(self.engine)
+            run_in_process(self.engine, minute(self.clock()))
             log.info("planning run done")
         except RunInProgress:
             log.info("a run is under way elsewhere; skipped")
@@ -60,4 +70,5 @@ class Cadence:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self.tick()
+            self.next_run = self.clock() + self.every
             self._stop.wait(self.every.total_seconds())

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import sqlalchemy as sa
 
 from promiseplan.store.tables import INPUT, OUTPUT, RUNS
 
 ORDERS, LINES = INPUT["orders"], INPUT["order_lines"]
-SORTS = ("order", "customer", "created_at", "requested_date", "status", "promised_date")
 Sort = Literal["order", "customer", "created_at", "requested_date", "status", "promised_date"]
+SORTS: tuple[Sort, ...] = get_args(Sort)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,63 @@
+"""Online promises: time of single-order questions against the state a run leaves.
+
+    .venv/bin/python benchmarks/online.py [--lines 10000] [--queries 10000]
+
+Plans a `scale` dataset (generated once into benchmarks/data/scale-N, seed 1) with the
+reference engine, then asks --queries random orders (1 to 3 lines, random customers and
+products, ship-complete or not) one at a time and prints the percentiles of their times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+import polars as pl
+
+from promiseplan.dataset.load import load_dataset
+from promiseplan.generate import generate
+from promiseplan.online import Promiser, Request
+from promiseplan.pipeline import resolve_settings
+
+HERE = Path(__file__).parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=10_000)
+    args = parser.parse_args()
+    data = HERE / "data" / f"scale-{args.lines}"
+    if not (data / "order_lines.csv").exists():
+        generate("scale", data, args.lines, seed=1)
+    dataset = load_dataset(data)
+    started = time.perf_counter()
+    promiser = Promiser(dataset, resolve_settings(dataset))
+    print(f"run of {args.lines} order lines: {time.perf_counter() - started:.1f} s")
+    rng = random.Random(1)
+    products = dataset["items"].filter(pl.col("kind") == "product")["item"].to_list()
+    customers = dataset["customers"]["customer"].to_list()
+    times, statuses = [], {}
+    for _ in range(args.queries):
+        items = rng.sample(products, rng.randint(1, 3))
+        request = Request(
+            rng.choice(customers),
+            tuple((item, rng.randint(1, 20)) for item in items),
+            ship_complete=rng.random() < 0.6,
+        )
+        mark = time.perf_counter()
+        answer = promiser.promise(request)
+        times.append((time.perf_counter() - mark) * 1000)
+        statuses[answer.status] = statuses.get(answer.status, 0) + 1
+    cuts = statistics.quantiles(times, n=100)
+    print(
+        f"{args.queries} queries: p50 {cuts[49]:.2f} ms, p90 {cuts[89]:.2f} ms, "
+        f"p99 {cuts[98]:.2f} ms, max {max(times):.2f} ms; answers {statuses}"
+    )
+
+
+if __name__ == "__main__":
+    main()

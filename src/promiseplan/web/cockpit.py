@@ -1,0 +1,325 @@
+"""The planner's cockpit: runs with KPIs and trends, orders with reasons and history, the
+plans with Excel export, charts, "run now" with live progress, and dataset upload."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+import polars as pl
+import sqlalchemy as sa
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from promiseplan.api.runs import start_in_background
+from promiseplan.dataset.issues import DatasetError
+from promiseplan.service.clock import minute
+from promiseplan.store import list_runs
+from promiseplan.store.datasets import import_upload, read_tables
+from promiseplan.store.intake import find_order
+from promiseplan.store.keys import Principal, principal_for
+from promiseplan.store.order_views import SORTS, OrderFilter, Sort, last_run, order_table
+from promiseplan.store.runs import run_outputs
+from promiseplan.store.tables import INPUT, OUTPUT, RUNS
+from promiseplan.web import charts
+from promiseplan.web.projection import project
+from promiseplan.web.templating import templates
+
+COOKIE = "pp_key"
+PLANS = ("confirmations", "procurement_plan", "production_plan", "distribution_plan")
+PAGE = 50
+
+
+def planner(request: Request) -> Principal:
+    key = request.cookies.get(COOKIE)
+    found = None if not key else principal_for(request.app.state.engine, key)
+    if found is None or found.role not in ("planner", "admin"):
+        raise HTTPException(303, headers={"Location": "/cockpit/login"})
+    return found
+
+
+router = APIRouter(prefix="/cockpit", include_in_schema=False)
+Planner = Annotated[Principal, Depends(planner)]
+
+
+def _page(request: Request, template: str, active: str, **context: Any) -> Response:
+    return templates.TemplateResponse(request, template, {"active": active, **context})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, error: str | None = None) -> Response:
+    return _page(request, "cockpit/login.html", "", error=error)
+
+
+@router.post("/login")
+def login(request: Request, key: Annotated[str, Form()]) -> Response:
+    found = principal_for(request.app.state.engine, key.strip())
+    if found is None or found.role not in ("planner", "admin"):
+        return RedirectResponse("/cockpit/login?error=Not+a+planner+key", status_code=303)
+    response = RedirectResponse("/cockpit", status_code=303)
+    response.set_cookie(COOKIE, key.strip(), httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/cockpit/login", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+def _runs(engine: sa.Engine) -> list[dict[str, Any]]:
+    runs = list_runs(engine)
+    for run in runs:
+        run["kpis"] = json.loads(run["kpis"]) if run["kpis"] else None
+    return runs
+
+
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, _: Planner) -> Response:
+    runs = _runs(request.app.state.engine)
+    latest = next((r for r in reversed(runs) if r["kpis"]), None)
+    running = next((r for r in runs if r["status"] == "running"), None)
+    return _page(
+        request,
+        "cockpit/runs.html",
+        "runs",
+        runs=list(reversed(runs))[:100],
+        latest=latest,
+        running=running,
+        trends=charts.run_trends(runs[-60:]) if latest else "",
+        spend=charts.spend_trend(runs[-60:]) if latest else "",
+    )
+
+
+@router.post("/run", response_class=HTMLResponse)
+def run_now(request: Request, _: Planner, tasks: BackgroundTasks) -> Response:
+    """Starts a run in a process of its own; answers the progress box that polls itself."""
+    engine: sa.Engine = request.app.state.engine
+    tasks.add_task(start_in_background, engine, minute(request.app.state.clock()), None)
+    if not request.headers.get("HX-Request"):
+        return RedirectResponse("/cockpit", status_code=303)  # the page shows the running run
+    with engine.connect() as connection:
+        before = connection.execute(sa.select(sa.func.max(RUNS.c.id))).scalar() or 0
+    return _page(request, "cockpit/progress.html", "", run=None, after=before)
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress(request: Request, _: Planner, after: int = 0) -> Response:
+    """The first run after run ``after``: how far it is (polled every second while running)."""
+    with request.app.state.engine.connect() as connection:
+        row = (
+            connection.execute(sa.select(RUNS).where(RUNS.c.id > after).order_by(RUNS.c.id))
+            .mappings()
+            .first()
+        )
+    return _page(request, "cockpit/progress.html", "", run=row, after=after)
+
+
+@router.get("/orders", response_class=HTMLResponse)
+def orders(
+    request: Request,
+    _: Planner,
+    status: str = "",
+    customer: str = "",
+    item: str = "",
+    promised_from: str = "",
+    promised_to: str = "",
+    sort: str = "order",
+    descending: bool = False,
+    page: int = 1,
+) -> Response:
+    try:
+        where = OrderFilter(
+            customer or None,
+            status or None,
+            item or None,
+            date.fromisoformat(promised_from) if promised_from else None,
+            date.fromisoformat(promised_to) if promised_to else None,
+        )
+    except ValueError as error:
+        raise HTTPException(422, detail=str(error)) from error
+    chosen: Sort = next((s for s in SORTS if s == sort), "order")
+    page = max(1, page)
+    total, rows = order_table(
+        request.app.state.engine,
+        where,
+        chosen,
+        descending,
+        PAGE,
+        (page - 1) * PAGE,
+    )
+    context = {
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE)),
+        "filters": {
+            "status": status,
+            "customer": customer,
+            "item": item,
+            "promised_from": promised_from,
+            "promised_to": promised_to,
+        },
+        "sort": chosen,
+        "descending": descending,
+        "sorts": SORTS,
+    }
+    partial = request.headers.get("HX-Request") and request.headers.get("HX-Target") == "orders"
+    name = "cockpit/orders_table.html" if partial else "cockpit/orders.html"
+    return _page(request, name, "orders", **context)
+
+
+@router.get("/orders/{order}", response_class=HTMLResponse)
+def order_detail(request: Request, order: str, _: Planner) -> Response:
+    found = find_order(request.app.state.engine, order)
+    if found is None:
+        raise HTTPException(404, detail="no such order")
+    return _page(request, "cockpit/order.html", "orders", order=found)
+
+
+def _latest(engine: sa.Engine) -> int | None:
+    with engine.connect() as connection:
+        return last_run(connection)
+
+
+@router.get("/plans/{name}", response_class=HTMLResponse)
+def plan_table(request: Request, name: str, _: Planner, page: int = 1) -> Response:
+    if name not in PLANS:
+        raise HTTPException(404, detail="no such plan")
+    engine: sa.Engine = request.app.state.engine
+    run = _latest(engine)
+    table = OUTPUT[name]
+    columns = [c for c in table.c if c.name not in ("run_id", "seq")]
+    page = max(1, page)
+    with engine.connect() as connection:
+        total = connection.execute(
+            sa.select(sa.func.count()).select_from(table).where(table.c.run_id == run)
+        ).scalar_one()
+        rows = connection.execute(
+            sa.select(*columns)
+            .where(table.c.run_id == run)
+            .order_by(table.c.seq)
+            .limit(PAGE)
+            .offset((page - 1) * PAGE)
+        ).all()
+    return _page(
+        request,
+        "cockpit/plan.html",
+        name,
+        name=name,
+        run=run,
+        columns=[c.name for c in columns],
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE)),
+    )
+
+
+@router.get("/plans/{name}/export.xlsx")
+def plan_export(request: Request, name: str, _: Planner) -> Response:
+    if name not in PLANS:
+        raise HTTPException(404, detail="no such plan")
+    run = _latest(request.app.state.engine)
+    if run is None:
+        raise HTTPException(404, detail="no run yet")
+    frame = run_outputs(request.app.state.engine, run)[name]
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, worksheet=name)
+    return Response(
+        buffer.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}-run{run}.xlsx"'},
+    )
+
+
+@router.get("/charts", response_class=HTMLResponse)
+def chart_page(
+    request: Request,
+    _: Planner,
+    item: str = "",
+    location: str = "",
+    resource: str = "",
+) -> Response:
+    engine: sa.Engine = request.app.state.engine
+    run = _latest(engine)
+    context: dict[str, Any] = {"run": run, "item": item, "location": location}
+    if run is None:
+        return _page(request, "cockpit/charts.html", "charts", **context)
+    with engine.connect() as connection:
+        inputs = read_tables(connection)
+        moment = connection.execute(
+            sa.select(RUNS.c.now, RUNS.c.horizon_days).where(RUNS.c.id == run)
+        ).one()
+    outputs = run_outputs(engine, run)
+    first = moment.now.date()
+    last = first + timedelta(days=min(moment.horizon_days, 90))
+    if not item or not location:
+        item, location = _busiest(outputs, inputs)
+    resources = inputs["resources"]
+    names = [f"{r}@{loc}" for r, loc in resources.select("resource", "location").iter_rows()]
+    resource = resource if resource in names else (names[0] if names else "")
+    context.update(item=item, location=location, resource=resource, resources=names)
+    if item and location:
+        context["inventory"] = charts.inventory(
+            project(inputs, outputs, item, location, first, last), item, location
+        )
+    production = outputs["production_plan"]
+    if resource:
+        name, loc = resource.split("@", 1)
+        row = resources.filter((pl.col("resource") == name) & (pl.col("location") == loc)).row(
+            0, named=True
+        )
+        mine = production.filter((pl.col("resource") == name) & (pl.col("location") == loc))
+        context["load"] = charts.resource_load(
+            mine, row["hours_per_day"], row["closed_weekdays"] or 0, first, last, resource
+        )
+    if production.height:
+        context["gantt"] = charts.gantt(production)
+    return _page(request, "cockpit/charts.html", "charts", **context)
+
+
+def _busiest(outputs: dict[str, pl.DataFrame], inputs: dict[str, pl.DataFrame]) -> tuple[str, str]:
+    """The item-location with the most units delivered from it (else the first stocked)."""
+    deliveries = outputs["distribution_plan"]
+    if deliveries.height:
+        top = (
+            deliveries.group_by("item", "from_location")
+            .agg(pl.col("quantity").sum())
+            .sort(["quantity", "item", "from_location"], descending=[True, False, False])
+        )
+        return str(top["item"][0]), str(top["from_location"][0])
+    stock = inputs["inventory"]
+    return (str(stock["item"][0]), str(stock["location"][0])) if stock.height else ("", "")
+
+
+@router.get("/data", response_class=HTMLResponse)
+def data_page(request: Request, _: Planner) -> Response:
+    with request.app.state.engine.connect() as connection:
+        counts = {
+            name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for name, t in INPUT.items()
+        }
+    return _page(request, "cockpit/data.html", "data", counts=counts, issues=None, imported=None)
+
+
+@router.post("/data", response_class=HTMLResponse)
+async def upload(request: Request, _: Planner, dataset: Annotated[bytes, File()]) -> Response:
+    engine: sa.Engine = request.app.state.engine
+    issues, imported = None, None
+    try:
+        imported = await run_in_threadpool(import_upload, engine, "the uploaded file", dataset)
+    except DatasetError as error:
+        issues = error.issues
+    with engine.connect() as connection:
+        counts = {
+            name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for name, t in INPUT.items()
+        }
+    return _page(
+        request, "cockpit/data.html", "data", counts=counts, issues=issues, imported=imported
+    )

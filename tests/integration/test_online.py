@@ -1,0 +1,119 @@
+"""The online promise answers for one more order what a full run would give it had it been
+decided last, and leaves the state of the run exactly as it was."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from promiseplan.dataset.load import Dataset, load_dataset
+from promiseplan.dataset.read import ROW
+from promiseplan.engine.reference import plan
+from promiseplan.generate import generate
+from promiseplan.model.build import build_problem
+from promiseplan.online import ONLINE_ORDER, Promiser, Request
+from promiseplan.pipeline import resolve_settings
+from tests.conftest import WORKED_EXAMPLE
+
+CASES = [("flowers", 120, 1), ("electronics", 60, 2), ("scale", 400, 3)]
+
+
+def _with_order(dataset: Dataset, request: Request, created: object) -> Dataset:
+    """The dataset with ``request`` as an order of its own, exactly as Promiser builds it."""
+    orders = dataset["orders"]
+    new_order = pl.DataFrame(
+        {
+            ROW: [orders.height + 2],
+            "order": [ONLINE_ORDER],
+            "customer": [request.customer],
+            "created_at": [created],
+            "requested_date": [request.requested_date],
+            "ship_complete": [request.ship_complete],
+            "priority": [request.priority],
+            "max_lateness_days": [None],
+            "modes": [request.modes],
+        },
+        schema=orders.schema,
+    )
+    lines = dataset["order_lines"]
+    new_lines = pl.DataFrame(
+        {
+            ROW: [lines.height + 2 + i for i in range(len(request.lines))],
+            "order": [ONLINE_ORDER] * len(request.lines),
+            "line": [str(i) for i in range(1, len(request.lines) + 1)],
+            "item": [item for item, _ in request.lines],
+            "quantity": [q for _, q in request.lines],
+        },
+        schema=lines.schema,
+    )
+    tables = {
+        **dataset.tables,
+        "orders": pl.concat([orders, new_order]),
+        "order_lines": pl.concat([lines, new_lines]),
+    }
+    return Dataset(tables, dataset.settings, dataset.has_promises)
+
+
+def _requests(dataset: Dataset, count: int, seed: int) -> list[Request]:
+    rng = random.Random(seed)
+    products = (
+        dataset["items"].filter(pl.col("kind") == "product")["item"].to_list()
+        or dataset["items"]["item"].to_list()
+    )
+    customers = dataset["customers"]["customer"].to_list()
+    priorities = [*dataset["orders"]["priority"].drop_nulls(), *dataset["customers"]["priority"]]
+    last = max(priorities, default=0) + 1
+    requests = []
+    for _ in range(count):
+        lines = tuple((rng.choice(products), rng.randint(1, 40)) for _ in range(rng.randint(1, 3)))
+        requests.append(
+            Request(
+                rng.choice(customers),
+                tuple(dict(lines).items()),  # one line per item, as a shop would send it
+                ship_complete=rng.random() < 0.6,
+                priority=last,  # decided after every order of the dataset
+            )
+        )
+    return requests
+
+
+def _check(dataset: Dataset, requests: list[Request]) -> None:
+    settings = resolve_settings(dataset)
+    promiser = Promiser(dataset, settings)
+    before = promiser.run.plan().tables
+    created = settings.now + timedelta(minutes=1)
+    for request in requests:
+        answer = promiser.promise(request, created)
+        full = plan(build_problem(_with_order(dataset, request, created), settings)).tables
+        mine = full["confirmations"].filter(pl.col("order") == ONLINE_ORDER).drop("order")
+        assert answer.schedule == mine.to_dicts(), request
+        row = full["orders"].filter(pl.col("order") == ONLINE_ORDER).row(0, named=True)
+        assert (answer.status, answer.promised_date, answer.reason) == (
+            row["status"],
+            row["promised_date"],
+            row["reason"],
+        )
+    after = promiser.run.plan().tables
+    for name, frame in before.items():
+        assert frame.equals(after[name]), name
+
+
+@pytest.mark.parametrize(("name", "size", "seed"), CASES, ids=[c[0] for c in CASES])
+def test_online_promises_equal_a_full_run(tmp_path: Path, name: str, size: int, seed: int) -> None:
+    generate(name, tmp_path, size, seed)
+    dataset = load_dataset(tmp_path)
+    _check(dataset, _requests(dataset, 6, seed))
+
+
+def test_online_promise_on_the_worked_example() -> None:
+    dataset = load_dataset(WORKED_EXAMPLE)
+    _check(dataset, _requests(dataset, 8, 7))
+    promiser = Promiser(dataset, resolve_settings(dataset))
+    with pytest.raises(ValueError, match="unknown item 'NOPE'"):
+        promiser.promise(Request("C1", (("NOPE", 1),)))
+    with pytest.raises(ValueError, match="unknown customer"):
+        promiser.promise(Request("C9", (("MUG", 1),)))
