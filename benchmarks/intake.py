@@ -48,8 +48,20 @@ def main() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "promiseplan.cli", "serve", "--port", str(port), "--every", "24h", "--database", url],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "promiseplan.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--every",
+            "24h",
+            "--database",
+            url,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -71,8 +83,13 @@ def main() -> None:
             with httpx.Client(base_url=base, headers={"X-API-Key": planner}, timeout=30) as client:
                 while time.monotonic() < stop:
                     n = next(counter)
-                    body = {"customer": customers[n % len(customers)], "lines": [{"item": items[n % len(items)], "quantity": 1}]}
-                    answer = client.post("/orders", json=body, headers={"Idempotency-Key": f"bench-{n}"})
+                    body = {
+                        "customer": customers[n % len(customers)],
+                        "lines": [{"item": items[n % len(items)], "quantity": 1}],
+                    }
+                    answer = client.post(
+                        "/orders", json=body, headers={"Idempotency-Key": f"bench-{n}"}
+                    )
                     with lock:
                         (accepted if answer.status_code == 201 else failed)[0] += 1
 
@@ -88,11 +105,17 @@ def main() -> None:
             time.sleep(0.5)
             run = next(r for r in list_runs(engine) if r["id"] == run_id)
         print(f"database: {engine.dialect.name}; dataset: scale, {args.lines} order lines")
-        print(f"orders accepted: {accepted[0]} in {elapsed:.1f} s = {accepted[0] / elapsed:.0f} orders/s (8 client threads), refused: {failed[0]}")
+        print(
+            f"orders accepted: {accepted[0]} in {elapsed:.1f} s = {accepted[0] / elapsed:.0f} orders/s (8 client threads), refused: {failed[0]}"
+        )
         if run["status"] == "running":
-            print(f"the run was still planning throughout ({run['progress_done']} of {run['progress_total']} orders planned when the clients stopped)")
+            print(
+                f"the run was still planning throughout ({run['progress_done']} of {run['progress_total']} orders planned when the clients stopped)"
+            )
         else:
-            print(f"the run: {run['status']}, {(run['finished_at'] - run['started_at']).total_seconds():.1f} s")
+            print(
+                f"the run: {run['status']}, {(run['finished_at'] - run['started_at']).total_seconds():.1f} s"
+            )
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -43,10 +43,15 @@ def main() -> None:
         print(json.dumps(measure(int(sys.argv[2]))))
         return
     sizes = [int(a) for a in sys.argv[1:]] or [10_000]
-    print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
+    )
     for lines in sizes:
         done = subprocess.run(
-            [sys.executable, __file__, "--one", str(lines)], check=True, capture_output=True, text=True
+            [sys.executable, __file__, "--one", str(lines)],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         print(done.stdout.strip())
 

@@ -18,7 +18,7 @@ from promiseplan.api.runs import start_in_background
 from promiseplan.dataset.issues import DatasetError
 from promiseplan.service.clock import minute
 from promiseplan.store import list_runs
-from promiseplan.store.datasets import import_upload, read_tables
+from promiseplan.store.datasets import import_upload
 from promiseplan.store.intake import find_order
 from promiseplan.store.keys import Principal, principal_for
 from promiseplan.store.order_views import SORTS, OrderFilter, Sort, last_run, order_table
@@ -251,50 +251,133 @@ def chart_page(
     if run is None:
         return _page(request, "cockpit/charts.html", "charts", **context)
     with engine.connect() as connection:
-        inputs = read_tables(connection)
         moment = connection.execute(
             sa.select(RUNS.c.now, RUNS.c.horizon_days).where(RUNS.c.id == run)
         ).one()
-    outputs = run_outputs(engine, run)
+        if not item or not location:
+            item, location = _busiest(connection, run)
+        resources = _rows(connection, INPUT["resources"])
+        inputs, outputs = _around(connection, run, item, location)
+        names = [f"{r}@{loc}" for r, loc in resources.select("resource", "location").iter_rows()]
+        resource = resource if resource in names else (names[0] if names else "")
+        production = OUTPUT["production_plan"]
+        gantt = _rows(
+            connection,
+            production,
+            production.c.run_id == run,
+            first=(300, [production.c.start_date, production.c.seq]),
+        )
+        load = None
+        if resource:
+            name, loc = resource.split("@", 1)
+            load = _rows(
+                connection,
+                production,
+                production.c.run_id == run,
+                production.c.resource == name,
+                production.c.location == loc,
+            )
     first = moment.now.date()
     last = first + timedelta(days=min(moment.horizon_days, 90))
-    if not item or not location:
-        item, location = _busiest(outputs, inputs)
-    resources = inputs["resources"]
-    names = [f"{r}@{loc}" for r, loc in resources.select("resource", "location").iter_rows()]
-    resource = resource if resource in names else (names[0] if names else "")
     context.update(item=item, location=location, resource=resource, resources=names)
     if item and location:
         context["inventory"] = charts.inventory(
             project(inputs, outputs, item, location, first, last), item, location
         )
-    production = outputs["production_plan"]
-    if resource:
-        name, loc = resource.split("@", 1)
-        row = resources.filter((pl.col("resource") == name) & (pl.col("location") == loc)).row(
-            0, named=True
-        )
-        mine = production.filter((pl.col("resource") == name) & (pl.col("location") == loc))
+    if load is not None:
+        row = resources.filter(
+            pl.format("{}@{}", pl.col("resource"), pl.col("location")) == resource
+        ).row(0, named=True)
         context["load"] = charts.resource_load(
-            mine, row["hours_per_day"], row["closed_weekdays"] or 0, first, last, resource
+            load, row["hours_per_day"], row["closed_weekdays"] or 0, first, last, resource
         )
-    if production.height:
-        context["gantt"] = charts.gantt(production)
+    if gantt.height:
+        context["gantt"] = charts.gantt(gantt)
     return _page(request, "cockpit/charts.html", "charts", **context)
 
 
-def _busiest(outputs: dict[str, pl.DataFrame], inputs: dict[str, pl.DataFrame]) -> tuple[str, str]:
+_POLARS = {
+    sa.Date: pl.Date(),
+    sa.DateTime: pl.Datetime("us"),
+    sa.Float: pl.Float64(),
+    sa.Boolean: pl.Boolean(),
+    sa.Integer: pl.Int64(),
+}
+
+
+def _rows(
+    connection: sa.Connection,
+    table: sa.Table,
+    *where: Any,
+    first: tuple[int, list[Any]] | None = None,
+) -> pl.DataFrame:
+    """Rows of ``table`` that match (``first``: only so many, in that order), as a typed frame
+    (typed even when empty)."""
+    columns = [c for c in table.c if c.name not in ("id", "run_id", "seq")]
+    schema = {
+        c.name: next((t for k, t in _POLARS.items() if isinstance(c.type, k)), pl.String())
+        for c in columns
+    }
+    query = sa.select(*columns).where(*where)
+    if first is not None:
+        query = query.order_by(*first[1]).limit(first[0])
+    found = [tuple(r) for r in connection.execute(query)]
+    return pl.DataFrame(found, schema=schema, orient="row")
+
+
+def _around(
+    connection: sa.Connection, run: int, item: str, location: str
+) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """What the projection of ``item`` at ``location`` reads, and nothing more."""
+    inventory, receipts, bom = INPUT["inventory"], INPUT["receipts"], INPUT["bom"]
+    inputs = {
+        "inventory": _rows(
+            connection, inventory, inventory.c.item == item, inventory.c.location == location
+        ),
+        "receipts": _rows(
+            connection, receipts, receipts.c.item == item, receipts.c.location == location
+        ),
+        "bom": _rows(connection, bom, bom.c.component == item, bom.c.location == location),
+    }
+    made = set(inputs["bom"]["item"]) | {item}
+    buys, makes, moves = (
+        OUTPUT["procurement_plan"],
+        OUTPUT["production_plan"],
+        OUTPUT["distribution_plan"],
+    )
+    outputs = {
+        "procurement_plan": _rows(
+            connection, buys, buys.c.run_id == run, buys.c.item == item, buys.c.location == location
+        ),
+        "production_plan": _rows(
+            connection,
+            makes,
+            makes.c.run_id == run,
+            makes.c.item.in_(made),
+            makes.c.location == location,
+        ),
+        "distribution_plan": _rows(connection, moves, moves.c.run_id == run, moves.c.item == item),
+    }
+    return inputs, outputs
+
+
+def _busiest(connection: sa.Connection, run: int) -> tuple[str, str]:
     """The item-location with the most units delivered from it (else the first stocked)."""
-    deliveries = outputs["distribution_plan"]
-    if deliveries.height:
-        top = (
-            deliveries.group_by("item", "from_location")
-            .agg(pl.col("quantity").sum())
-            .sort(["quantity", "item", "from_location"], descending=[True, False, False])
-        )
-        return str(top["item"][0]), str(top["from_location"][0])
-    stock = inputs["inventory"]
-    return (str(stock["item"][0]), str(stock["location"][0])) if stock.height else ("", "")
+    moves = OUTPUT["distribution_plan"]
+    total = sa.func.sum(moves.c.quantity)
+    top = connection.execute(
+        sa.select(moves.c.item, moves.c.from_location)
+        .where(moves.c.run_id == run)
+        .group_by(moves.c.item, moves.c.from_location)
+        .order_by(total.desc(), moves.c.item, moves.c.from_location)
+        .limit(1)
+    ).first()
+    if top is None:
+        inventory = INPUT["inventory"]
+        top = connection.execute(
+            sa.select(inventory.c.item, inventory.c.location).order_by(inventory.c.id).limit(1)
+        ).first()
+    return ("", "") if top is None else (str(top[0]), str(top[1]))
 
 
 @router.get("/data", response_class=HTMLResponse)
