@@ -117,3 +117,51 @@ def test_online_promise_on_the_worked_example() -> None:
         promiser.promise(Request("C1", (("NOPE", 1),)))
     with pytest.raises(ValueError, match="unknown customer"):
         promiser.promise(Request("C9", (("MUG", 1),)))
+
+
+def test_the_service_answers_from_a_worker_of_the_newest_run(
+    database: tuple[object, str],
+) -> None:
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from promiseplan.pipeline import run_stored
+    from promiseplan.service.clock import clock_from
+    from promiseplan.service.promiser import LivePromiser
+    from promiseplan.store import import_dataset, upgrade
+
+    engine = database[0]
+    assert isinstance(engine, sa.Engine)
+    upgrade(engine)
+    dataset = load_dataset(WORKED_EXAMPLE)
+    import_dataset(engine, dataset)
+    live = LivePromiser(engine, clock_from(datetime(2026, 6, 2, 10, 0)))
+    try:
+        assert live.current(wait=30) is None  # no run yet
+        run_stored(engine, now="2026-06-02T10:00")
+        worker = live.current(wait=60)
+        assert worker is not None and worker.run_id == 1
+        question = Request("C1", (("MUG", 5), ("TEA", 10)))
+        # the same answer as a promiser built here from the same data and the run's promises
+        expected = Promiser(
+            with_promises(dataset, engine), resolve_settings(dataset, "2026-06-02T10:00")
+        ).promise(question)
+        assert worker.promise(question) == expected
+        with pytest.raises(ValueError, match="unknown item"):
+            worker.promise(Request("C1", (("NOPE", 1),)))
+        run_stored(engine, now="2026-06-02T10:00")
+        newer = live.current(wait=60)
+        assert newer is not None and newer.run_id == 2 and not worker.process.is_alive()
+    finally:
+        live.stop()
+
+
+def with_promises(dataset: Dataset, engine: object) -> Dataset:
+    import sqlalchemy as sa
+
+    from promiseplan.pipeline import with_last_promises
+    from promiseplan.store.runs import last_promises
+
+    assert isinstance(engine, sa.Engine)
+    return with_last_promises(dataset, last_promises(engine))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request, Response
@@ -23,7 +24,15 @@ def create_app(
     """The API and the web pages on ``engine``'s database; ``clock`` gives the moment of runs
     started here and of online promises; ``cadence``, when the service plans on one, tells
     the pages when the next run is."""
+    promiser = LivePromiser(engine, clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        promiser.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="promiseplan",
         summary="Order promising and supply planning: orders in, promises back.",
         version="0.1.0",
@@ -31,7 +40,7 @@ def create_app(
     app.state.engine = engine
     app.state.clock = clock
     app.state.cadence = cadence
-    app.state.promiser = LivePromiser(engine, clock)
+    app.state.promiser = promiser
     routers = (orders.router, runs.router, data.router, admin.router)
     for router in routers:
         app.include_router(router)

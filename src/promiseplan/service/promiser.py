@@ -1,72 +1,149 @@
-"""The online promiser of a running service: the stored orders re-planned in the background
-after each new run, so that questions ("what could this order get now?") are answered against
-the decisions of the last run on the current master data."""
+"""The online promiser of a running service. After each new run, a process of its own
+re-plans the orders of that run on the current master data and then answers questions ("what
+could this order get now?") over a pipe; the server keeps answering with the previous one
+until the new one is ready, and never shares its interpreter with the re-planning."""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
+from multiprocessing.connection import Connection
+from typing import Any
 
 import sqlalchemy as sa
 
-from promiseplan.online import Promiser
-from promiseplan.pipeline import resolve_settings, with_last_promises
+from promiseplan.online import Answer, Promiser, Request
 from promiseplan.service.clock import Clock, minute
-from promiseplan.store import load_snapshot
 from promiseplan.store.order_views import last_run
-from promiseplan.store.runs import last_promises
-from promiseplan.store.tables import OUTPUT
 
 log = logging.getLogger("promiseplan.promiser")
+
+
+def _build(url: str, run_id: int, now: str) -> Promiser:
+    from promiseplan.pipeline import resolve_settings, with_last_promises
+    from promiseplan.store import load_snapshot, open_database
+    from promiseplan.store.runs import last_promises, run_outputs
+
+    engine = open_database(url)
+    dataset = with_last_promises(load_snapshot(engine), last_promises(engine))
+    planned = run_outputs(engine, run_id)["orders"]["order"]
+    tables = dict(dataset.tables)
+    tables["orders"] = tables["orders"].filter(tables["orders"]["order"].is_in(planned))
+    lines = tables["order_lines"]
+    tables["order_lines"] = lines.filter(lines["order"].is_in(planned))
+    dataset = type(dataset)(tables, dataset.settings, dataset.has_promises)
+    engine.dispose()
+    return Promiser(dataset, resolve_settings(dataset, now))
+
+
+def _serve(pipe: Connection, url: str, run_id: int, now: str) -> None:
+    """The worker: build, say ready, then answer until the pipe closes."""
+    try:
+        promiser = _build(url, run_id, now)
+    except Exception as error:  # reported to the server, which keeps the previous worker
+        pipe.send(("failed", f"{type(error).__name__}: {error}"))
+        return
+    pipe.send(("ready", None))
+    while True:
+        try:
+            request, created_at = pipe.recv()
+        except EOFError:
+            return
+        try:
+            pipe.send(("answer", promiser.promise(request, created_at)))
+        except ValueError as error:
+            pipe.send(("refused", str(error)))
+
+
+class PromiserGone(RuntimeError):
+    pass
+
+
+class Worker:
+    def __init__(self, url: str, run_id: int, now: str) -> None:
+        self.run_id = run_id
+        context = multiprocessing.get_context("spawn")
+        self.pipe, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child, url, run_id, now), daemon=True, name="promiser"
+        )
+        self.process.start()
+        child.close()
+        self.lock = threading.Lock()
+        self.state = "building"
+
+    def poll(self, timeout: float = 0.0) -> str:
+        """building, ready or failed."""
+        with self.lock:
+            if self.state == "building" and self.pipe.poll(timeout):
+                kind, detail = self.pipe.recv()
+                self.state = "ready" if kind == "ready" else "failed"
+                if detail:
+                    log.error("the online promiser of run %s failed: %s", self.run_id, detail)
+        return self.state
+
+    def promise(self, request: Request, created_at: Any = None) -> Answer:
+        """Raises ValueError for a request the rules refuse, PromiserGone when the worker
+        stopped."""
+        try:
+            with self.lock:
+                self.pipe.send((request, created_at))
+                kind, detail = self.pipe.recv()
+        except (EOFError, OSError) as error:
+            self.state = "failed"
+            raise PromiserGone(f"the online promiser of run {self.run_id} stopped") from error
+        if kind == "refused":
+            raise ValueError(detail)
+        answer: Answer = detail
+        return answer
+
+    def stop(self) -> None:
+        with self.lock:
+            self.pipe.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
 
 
 class LivePromiser:
     def __init__(self, engine: sa.Engine, clock: Clock) -> None:
         self.engine, self.clock = engine, clock
-        self._ready: Promiser | None = None
-        self._built_for: int | None = None
-        self._building = False
+        self._ready: Worker | None = None
+        self._next: Worker | None = None
+        self._failed: int | None = None
         self._lock = threading.Lock()
 
-    def current(self, wait: bool = False) -> Promiser | None:
-        """The promiser of the newest run; a new one is built in the background when a newer
-        run exists (``wait`` builds it in this thread: small data, tests)."""
+    def current(self, wait: float = 0.0) -> Worker | None:
+        """The worker of the newest run that is ready (``wait``: seconds to give a new one to
+        get ready before answering with the previous one); None before the first is ready."""
         with self.engine.connect() as connection:
             newest = last_run(connection)
         with self._lock:
-            start = newest is not None and newest != self._built_for and not self._building
-            if start:
-                self._building = True
-        if start:
-            if wait:
-                self._build(newest)
-            else:
-                threading.Thread(target=self._build, args=(newest,), daemon=True).start()
+            known: set[int | None] = {w.run_id for w in (self._ready, self._next) if w}
+            known.add(self._failed)  # a failed build is not retried for the same run
+            if newest is not None and newest not in known:
+                if self._next is not None:
+                    self._next.stop()
+                url = self.engine.url.render_as_string(hide_password=False)
+                self._next = Worker(url, newest, minute(self.clock()))
+            upcoming = self._next
+        if upcoming is not None:
+            state = upcoming.poll(wait)
+            with self._lock:
+                if state != "building" and self._next is upcoming:
+                    self._next = None
+                    if state == "ready":
+                        old, self._ready = self._ready, upcoming
+                        if old is not None:
+                            old.stop()
+                    else:
+                        self._failed = upcoming.run_id
         return self._ready
 
-    def _build(self, run_id: int | None) -> None:
-        try:
-            dataset = with_last_promises(load_snapshot(self.engine), last_promises(self.engine))
-            planned = _orders_of_run(self.engine, run_id)
-            tables = dict(dataset.tables)
-            tables["orders"] = tables["orders"].filter(tables["orders"]["order"].is_in(planned))
-            tables["order_lines"] = tables["order_lines"].filter(
-                tables["order_lines"]["order"].is_in(planned)
-            )
-            dataset = type(dataset)(tables, dataset.settings, dataset.has_promises)
-            promiser = Promiser(dataset, resolve_settings(dataset, minute(self.clock())))
-            with self._lock:
-                self._ready, self._built_for = promiser, run_id
-        except Exception:
-            log.exception("building the online promiser failed")
-        finally:
-            with self._lock:
-                self._building = False
-
-
-def _orders_of_run(engine: sa.Engine, run_id: int | None) -> list[str]:
-    table = OUTPUT["orders"]
-    with engine.connect() as connection:
-        return list(
-            connection.execute(sa.select(table.c.order).where(table.c.run_id == run_id)).scalars()
-        )
+    def stop(self) -> None:
+        with self._lock:
+            for worker in (self._ready, self._next):
+                if worker is not None:
+                    worker.stop()
+            self._ready = self._next = None

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from promiseplan.dataset.issues import DatasetError
 from promiseplan.online import Request as Question
+from promiseplan.service.promiser import PromiserGone
 from promiseplan.store.edits import Edit, edit_table
 from promiseplan.store.intake import IntakeError, NewLine, NewOrder, create_order, find_order
 from promiseplan.store.tables import INPUT
@@ -64,7 +65,7 @@ def _hints(request: Request, items: list[str], region: str) -> dict[str, dict[st
                 sa.select(INPUT["locations"].c.location, INPUT["locations"].c.cutoff_hour)
             ).all()
         )
-    promiser = request.app.state.promiser.current(wait=lines <= SMALL)
+    promiser = request.app.state.promiser.current(wait=30.0 if lines <= SMALL else 0.0)
     if customer is None:
         return {i: {"status": "unconfirmed", "text": f"No delivery to {region}"} for i in items}
     if promiser is None:
@@ -77,6 +78,10 @@ def _hints(request: Request, items: list[str], region: str) -> dict[str, dict[st
             answer = promiser.promise(Question(customer, ((item, 1),)))
         except ValueError:  # an item added since the last run
             hints[item] = {"status": "open", "text": "New: you get a date with the confirmation"}
+            continue
+        except PromiserGone:
+            text = "Availability is being worked out: you get a date with the confirmation"
+            hints[item] = {"status": "open", "text": text}
             continue
         line = answer.schedule[0]
         if line["status"] == "unconfirmed":
