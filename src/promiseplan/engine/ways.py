@@ -137,12 +137,23 @@ class Ways:
         low, high = 1, limit - 1
         while low <= high:
             middle = (low + high) // 2
+            if not self._could_arrive_by(item, middle, lane, target):
+                high = middle - 1
+                continue
             way = self.evaluate(order, item, middle, lane, target)
             if way is not None and way.arrival <= target:
                 best, low = way, middle + 1
             else:
                 high = middle - 1
         return best
+
+    def _could_arrive_by(self, item: str, quantity: int, lane: DeliveryLane, target: int) -> bool:
+        """False when ``evaluate`` could only find a way arriving after ``target``: the units
+        cannot be at the ship-from location by the last ship day that meets it (a memoised
+        answer, where ``evaluate`` would also try the supply)."""
+        available = self.sourcing.earliest(item, lane.location, quantity, frozenset())
+        last_ship = min(target - lane.transit_days, self.problem.horizon - lane.transit_days)
+        return available is not None and available <= last_ship
 
     def commit(self, order: Order, item: str, way: Way) -> Supply:
         """Reserve the way's stock, supply, lane capacity and the location's order count."""
