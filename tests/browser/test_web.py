@@ -79,11 +79,13 @@ def test_orders_filter_sort_and_page(page: Page, shop: Shop) -> None:
     total = int(page.locator("#orders p.muted").inner_text().split()[0].replace(",", ""))
     assert total > 50
     page.get_by_label("Status").select_option("late")
+    expect(page).to_have_url(re.compile(r"status=late"))  # pushed once the table is swapped
     late = page.locator("#orders tbody td.status")
     expect(late.first).to_have_text("late")
     assert set(late.all_inner_texts()) == {"late"}
     page.get_by_label("Status").select_option("")
     page.get_by_label("Sort by").select_option("promised_date")
+    expect(page).to_have_url(re.compile(r"sort=promised_date"))
     page.get_by_role("link", name="Next").click()
     expect(page.locator("#orders .pager")).to_contain_text("Page 2")
     screenshot(page, "cockpit-orders")
