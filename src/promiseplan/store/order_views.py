@@ -61,10 +61,9 @@ def order_table(
         if where.status is not None:
             conditions.append(status == where.status)
         if where.item is not None:
-            holding = sa.select(LINES.c.id).where(
-                LINES.c.order == ORDERS.c.order, LINES.c.item == where.item
-            )
-            conditions.append(holding.exists())
+            # not a correlated EXISTS: SQLite would scan the item's lines once per order
+            holding = sa.select(LINES.c.order).where(LINES.c.item == where.item)
+            conditions.append(ORDERS.c.order.in_(holding))
         if where.promised_from is not None:
             conditions.append(promised.c.promised_date >= where.promised_from)
         if where.promised_to is not None:

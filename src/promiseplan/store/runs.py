@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from promiseplan.engine.plan import Plan
 from promiseplan.model.settings import Settings
 from promiseplan.store.bulk import bulk_insert
+from promiseplan.store.frames import rows_frame
 from promiseplan.store.notifications import write_notifications
 from promiseplan.store.tables import OUTPUT, RUNS
 
@@ -101,14 +102,11 @@ def run_outputs(engine: sa.Engine, run_id: int) -> dict[str, pl.DataFrame]:
     out = {}
     with engine.connect() as connection:
         for name, table in OUTPUT.items():
-            columns = [c for c in table.c if c.name not in ("run_id", "seq")]
-            rows = connection.execute(
-                sa.select(*columns).where(table.c.run_id == run_id).order_by(table.c.seq)
-            ).all()
-            if rows or name != "promise_changes":
-                out[name] = pl.DataFrame(
-                    [tuple(r) for r in rows], schema=[c.name for c in columns], orient="row"
-                )
+            frame = rows_frame(
+                connection, table, table.c.run_id == run_id, first=(None, [table.c.seq])
+            )
+            if frame.height or name != "promise_changes":
+                out[name] = frame
     return out
 
 

@@ -19,10 +19,10 @@ from promiseplan.dataset.issues import DatasetError
 from promiseplan.service.clock import minute
 from promiseplan.store import list_runs
 from promiseplan.store.datasets import import_upload
+from promiseplan.store.frames import rows_frame
 from promiseplan.store.intake import find_order
 from promiseplan.store.keys import Principal, principal_for
 from promiseplan.store.order_views import SORTS, OrderFilter, Sort, last_run, order_table
-from promiseplan.store.runs import run_outputs
 from promiseplan.store.tables import INPUT, OUTPUT, RUNS
 from promiseplan.web import charts
 from promiseplan.web.projection import project
@@ -227,7 +227,9 @@ def plan_export(request: Request, name: str, _: Planner) -> Response:
     run = _latest(request.app.state.engine)
     if run is None:
         raise HTTPException(404, detail="no run yet")
-    frame = run_outputs(request.app.state.engine, run)[name]
+    table = OUTPUT[name]
+    with request.app.state.engine.connect() as connection:
+        frame = rows_frame(connection, table, table.c.run_id == run, first=(None, [table.c.seq]))
     buffer = io.BytesIO()
     frame.write_excel(buffer, worksheet=name)
     return Response(
@@ -256,12 +258,12 @@ def chart_page(
         ).one()
         if not item or not location:
             item, location = _busiest(connection, run)
-        resources = _rows(connection, INPUT["resources"])
+        resources = rows_frame(connection, INPUT["resources"])
         inputs, outputs = _around(connection, run, item, location)
         names = [f"{r}@{loc}" for r, loc in resources.select("resource", "location").iter_rows()]
         resource = resource if resource in names else (names[0] if names else "")
         production = OUTPUT["production_plan"]
-        gantt = _rows(
+        gantt = rows_frame(
             connection,
             production,
             production.c.run_id == run,
@@ -270,7 +272,7 @@ def chart_page(
         load = None
         if resource:
             name, loc = resource.split("@", 1)
-            load = _rows(
+            load = rows_frame(
                 connection,
                 production,
                 production.c.run_id == run,
@@ -296,48 +298,19 @@ def chart_page(
     return _page(request, "cockpit/charts.html", "charts", **context)
 
 
-_POLARS = {
-    sa.Date: pl.Date(),
-    sa.DateTime: pl.Datetime("us"),
-    sa.Float: pl.Float64(),
-    sa.Boolean: pl.Boolean(),
-    sa.Integer: pl.Int64(),
-}
-
-
-def _rows(
-    connection: sa.Connection,
-    table: sa.Table,
-    *where: Any,
-    first: tuple[int, list[Any]] | None = None,
-) -> pl.DataFrame:
-    """Rows of ``table`` that match (``first``: only so many, in that order), as a typed frame
-    (typed even when empty)."""
-    columns = [c for c in table.c if c.name not in ("id", "run_id", "seq")]
-    schema = {
-        c.name: next((t for k, t in _POLARS.items() if isinstance(c.type, k)), pl.String())
-        for c in columns
-    }
-    query = sa.select(*columns).where(*where)
-    if first is not None:
-        query = query.order_by(*first[1]).limit(first[0])
-    found = [tuple(r) for r in connection.execute(query)]
-    return pl.DataFrame(found, schema=schema, orient="row")
-
-
 def _around(
     connection: sa.Connection, run: int, item: str, location: str
 ) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
     """What the projection of ``item`` at ``location`` reads, and nothing more."""
     inventory, receipts, bom = INPUT["inventory"], INPUT["receipts"], INPUT["bom"]
     inputs = {
-        "inventory": _rows(
+        "inventory": rows_frame(
             connection, inventory, inventory.c.item == item, inventory.c.location == location
         ),
-        "receipts": _rows(
+        "receipts": rows_frame(
             connection, receipts, receipts.c.item == item, receipts.c.location == location
         ),
-        "bom": _rows(connection, bom, bom.c.component == item, bom.c.location == location),
+        "bom": rows_frame(connection, bom, bom.c.component == item, bom.c.location == location),
     }
     made = set(inputs["bom"]["item"]) | {item}
     buys, makes, moves = (
@@ -346,17 +319,19 @@ def _around(
         OUTPUT["distribution_plan"],
     )
     outputs = {
-        "procurement_plan": _rows(
+        "procurement_plan": rows_frame(
             connection, buys, buys.c.run_id == run, buys.c.item == item, buys.c.location == location
         ),
-        "production_plan": _rows(
+        "production_plan": rows_frame(
             connection,
             makes,
             makes.c.run_id == run,
             makes.c.item.in_(made),
             makes.c.location == location,
         ),
-        "distribution_plan": _rows(connection, moves, moves.c.run_id == run, moves.c.item == item),
+        "distribution_plan": rows_frame(
+            connection, moves, moves.c.run_id == run, moves.c.item == item
+        ),
     }
     return inputs, outputs
 
