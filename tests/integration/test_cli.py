@@ -51,3 +51,24 @@ def test_bad_now_option_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "'tomorrow' is not a date-time" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_promise_answers_for_one_more_order_without_writing() -> None:
+    from tests.conftest import WORKED_EXAMPLE
+
+    before = sorted(p.name for p in WORKED_EXAMPLE.iterdir())
+    # after X, Y and Z, the 20 MUG at A are gone: 5 more come from CUPCO (lead time 3 days)
+    result = runner.invoke(
+        app, ["promise", str(WORKED_EXAMPLE), "--customer", "C1", "--line", "MUG:5"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "purchase from CUPCO" in result.output and "on_time" in result.output
+    assert sorted(p.name for p in WORKED_EXAMPLE.iterdir()) == before
+    wrong = runner.invoke(
+        app, ["promise", str(WORKED_EXAMPLE), "--customer", "C1", "--line", "MUG"]
+    )
+    assert wrong.exit_code == 2 and "ITEM:QUANTITY" in wrong.output
+    unknown = runner.invoke(
+        app, ["promise", str(WORKED_EXAMPLE), "--customer", "C1", "--line", "NOPE:1"]
+    )
+    assert unknown.exit_code == 2 and "unknown item 'NOPE'" in unknown.output
