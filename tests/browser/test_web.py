@@ -40,6 +40,7 @@ def test_an_order_from_the_shop_is_planned_in_the_cockpit_and_promised(
 
     page.get_by_role("link", name=re.compile("^Cart")).click()
     expect(page.get_by_role("cell", name=re.compile(f"^.* {item}$")).first).to_be_visible()
+    expect(page.locator("#estimate")).to_contain_text("Ordered now and delivered together")
     page.get_by_label("Customer number").fill("NEWSHOPPER")
     page.get_by_label("Delivery region").select_option(index=0)
     screenshot(page, "shop-cart")

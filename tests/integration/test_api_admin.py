@@ -233,3 +233,24 @@ def test_an_order_shows_its_notifications(api: Api) -> None:
     assert [(n["run"], n["event"], n["status"]) for n in order["notifications"]] == [
         (1, "new", "no_contact")
     ]
+
+
+def test_what_an_order_would_get_now(api: Api) -> None:
+    client, keys = api
+    question = {"lines": [{"item": "MUG", "quantity": 5}]}
+    before = client.post("/promise", json=question, headers=keys["customer"])
+    assert before.status_code == 503 and before.headers["Retry-After"]  # no run yet
+    client.post("/runs?now=2026-06-02T10:00", headers=keys["planner"])
+    answer = client.post("/promise", json=question, headers=keys["customer"])
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    # after X, Y and Z the 20 MUG at A are gone: 5 more are bought from CUPCO
+    assert found["run"] == 1 and found["status"] == "on_time"
+    assert "purchase from CUPCO" in found["schedule"][0]["reason"]
+    assert client.get("/orders", headers=keys["planner"]).json()["total"] == 3  # nothing stored
+    other = client.post("/promise", json={**question, "customer": "C2"}, headers=keys["customer"])
+    assert other.status_code == 403
+    unknown = client.post(
+        "/promise", json={"lines": [{"item": "NOPE", "quantity": 1}]}, headers=keys["customer"]
+    )
+    assert unknown.status_code == 422 and "unknown item" in unknown.text

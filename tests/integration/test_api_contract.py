@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from promiseplan.api import create_app
 from promiseplan.dataset.load import load_dataset
+from promiseplan.pipeline import run_stored
 from promiseplan.store import import_dataset, open_database, upgrade
 from promiseplan.store.keys import create_key
 from tests.conftest import WORKED_EXAMPLE
@@ -26,6 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _engine = open_database(f"sqlite:///{Path(tempfile.mkdtemp()) / 'contract.db'}")
 upgrade(_engine)
 import_dataset(_engine, load_dataset(WORKED_EXAMPLE))
+run_stored(_engine, now="2026-06-02T10:00")  # so that POST /promise has a run to answer from
 PLANNER = create_key(_engine, "planner")
 CUSTOMER = create_key(_engine, "customer", "C1")
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 
-from promiseplan.api import admin, data, orders, runs
+from promiseplan.api import admin, data, orders, promise, runs
 from promiseplan.api.deps import Engine
 from promiseplan.service.cadence import Cadence
 from promiseplan.service.clock import Clock, system_clock
@@ -41,7 +41,7 @@ def create_app(
     app.state.clock = clock
     app.state.cadence = cadence
     app.state.promiser = promiser
-    routers = (orders.router, runs.router, data.router, admin.router)
+    routers = (orders.router, promise.router, runs.router, data.router, admin.router)
     for router in routers:
         app.include_router(router)
 

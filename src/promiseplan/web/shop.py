@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from promiseplan.dataset.issues import DatasetError
 from promiseplan.online import Request as Question
-from promiseplan.service.promiser import PromiserGone
+from promiseplan.service.promiser import PromiserGone, Worker
 from promiseplan.store.edits import Edit, edit_table
 from promiseplan.store.intake import IntakeError, NewLine, NewOrder, create_order, find_order
 from promiseplan.store.tables import INPUT
@@ -46,8 +46,9 @@ def _regions(connection: sa.Connection) -> list[str]:
     )
 
 
-def _hints(request: Request, items: list[str], region: str) -> dict[str, dict[str, str]]:
-    """Per item: what one unit ordered now to ``region`` would be promised."""
+def _asking(request: Request, region: str) -> tuple[str | None, Worker | None, dict[str, int]]:
+    """Who stands for a visitor of ``region`` (its first customer), the online promiser (None
+    until ready) and the cutoff hour of every location."""
     engine: sa.Engine = request.app.state.engine
     customers = INPUT["customers"]
     with engine.connect() as connection:
@@ -66,6 +67,12 @@ def _hints(request: Request, items: list[str], region: str) -> dict[str, dict[st
             ).all()
         )
     promiser = request.app.state.promiser.current(wait=30.0 if lines <= SMALL else 0.0)
+    return customer, promiser, cutoffs
+
+
+def _hints(request: Request, items: list[str], region: str) -> dict[str, dict[str, str]]:
+    """Per item: what one unit ordered now to ``region`` would be promised."""
+    customer, promiser, cutoffs = _asking(request, region)
     if customer is None:
         return {i: {"status": "unconfirmed", "text": f"No delivery to {region}"} for i in items}
     if promiser is None:
@@ -95,6 +102,18 @@ def _hints(request: Request, items: list[str], region: str) -> dict[str, dict[st
             text = f"Order now for delivery on {when}"
         hints[item] = {"status": line["status"], "text": text}
     return hints
+
+
+def _estimate(request: Request, cart: dict[str, int], region: str) -> dict[str, Any] | None:
+    """What the whole cart, delivered together to ``region``, would be promised now."""
+    customer, promiser, _ = _asking(request, region)
+    if customer is None or promiser is None or not cart:
+        return None
+    try:
+        answer = promiser.promise(Question(customer, tuple(sorted(cart.items()))))
+    except (ValueError, PromiserGone):
+        return None
+    return {"status": answer.status, "date": answer.promised_date}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -165,6 +184,7 @@ def cart_page(request: Request, error: str | None = None) -> Response:
         modes = list(
             connection.execute(sa.select(lanes.c.mode).distinct().order_by(lanes.c.mode)).scalars()
         )
+    region = request.cookies.get("region") or (regions[0] if regions else "")
     return templates.TemplateResponse(
         request,
         "shop/cart.html",
@@ -172,9 +192,10 @@ def cart_page(request: Request, error: str | None = None) -> Response:
             "cart": cart,
             "names": names,
             "regions": regions,
-            "region": request.cookies.get("region", regions[0] if regions else ""),
+            "region": region,
             "modes": modes,
             "token": secrets.token_urlsafe(12),
+            "estimate": _estimate(request, cart, region),
             "error": error,
             "active": "cart",
         },
