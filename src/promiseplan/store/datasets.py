@@ -4,6 +4,7 @@ orders in one transaction: a refused dataset changes nothing."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 
@@ -55,9 +56,14 @@ def load_snapshot(engine: sa.Engine) -> Dataset:
     return Dataset(tables, settings, has_promises=tables["promises"].height > 0)
 
 
-def read_tables(connection: sa.Connection) -> dict[str, pl.DataFrame]:
+def read_tables(
+    connection: sa.Connection, only: Collection[str] | None = None
+) -> dict[str, pl.DataFrame]:
+    """The input tables (``only`` these, when given), typed as ``load_dataset`` types them."""
     tables: dict[str, pl.DataFrame] = {}
     for table in INPUT_TABLES:
+        if only is not None and table.name not in only:
+            continue
         sql = INPUT[table.name]
         rows = connection.execute(sa.select(sql).order_by(sql.c.id)).all()
         schema = {ROW: pl.Int64(), **{c.name: _DTYPES[c.kind] for c in table.columns}}

@@ -48,7 +48,9 @@ def edit_table(engine: sa.Engine, name: str, edit: Edit) -> dict[str, int]:
     key = list(table.key)
     with engine.begin() as connection:
         lock_master_data(connection, exclusive=True)
-        frames = read_tables(connection)
+        # the table, what it points at and what points at it: the rest stays valid as it was
+        pointing = {t.name for t in INPUT_TABLES if any(r.table == name for r in t.references)}
+        frames = read_tables(connection, {name, *(r.table for r in table.references), *pointing})
         current = frames[name]
         if edit.replace:
             kept = current.clear()
@@ -63,7 +65,7 @@ def edit_table(engine: sa.Engine, name: str, edit: Edit) -> dict[str, int]:
         issues += duplicate_keys(table, REQUEST, new_rows)
         issues += unknown_references(table, REQUEST, new_rows, after)
         for other in INPUT_TABLES:
-            if other is not table and any(r.table == name for r in other.references):
+            if other is not table and other.name in pointing:
                 issues += unknown_references(other, other.file, after[other.name], after)
         if name == "bom":
             issues += bom_cycles(TABLES["bom"].file, after["bom"])
