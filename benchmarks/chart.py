@@ -1,0 +1,65 @@
+"""Draw time and peak memory against order lines from recorded benchmark figures.
+
+    BROWSER_PATH=/usr/bin/chromium .venv/bin/python benchmarks/chart.py \
+        docs/scale-figures.jsonl docs/scale.png
+
+Each line of the figures file is one `benchmarks/scale.py` result (order_lines, total_seconds,
+peak_rss_mib). The picture is rendered by plotly through kaleido with Debian's chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+
+def main() -> None:
+    source, target = Path(sys.argv[1]), Path(sys.argv[2])
+    rows = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
+    rows.sort(key=lambda r: r["order_lines"])
+    lines = [r["order_lines"] for r in rows]
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_scatter(
+        x=lines, y=[r["total_seconds"] for r in rows], name="run time (s)", mode="lines+markers"
+    )
+    figure.add_scatter(
+        x=lines,
+        y=[r["peak_rss_mib"] for r in rows],
+        name="peak memory (MiB)",
+        mode="lines+markers",
+        secondary_y=True,
+    )
+    figure.add_scatter(
+        x=[1_000_000],
+        y=[10],
+        name="target: 1,000,000 lines in 10 s",
+        mode="markers",
+        marker={"symbol": "star", "size": 14},
+    )
+    figure.update_layout(
+        title="Planning run end to end (scale datasets, reference engine)",
+        template="plotly_white",
+        width=900,
+        height=480,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    figure.update_xaxes(type="log", title="order lines")
+    figure.update_yaxes(type="log", title="seconds", secondary_y=False, range=[0, 3])
+    figure.update_yaxes(
+        title="MiB",
+        secondary_y=True,
+        rangemode="tozero",
+        tickmode="linear",
+        dtick=250,
+        showgrid=False,
+    )
+    figure.write_image(target)
+    print(f"{target} ({len(rows)} points)")
+
+
+if __name__ == "__main__":
+    main()
