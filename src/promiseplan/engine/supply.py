@@ -69,6 +69,13 @@ class Sourcing:
         self._memo: dict[tuple[int, str, str, int, Visited], int | None] = {}
         self._sources_memo: dict[tuple[int, str, str, int, Visited], list[Source]] = {}
 
+    def forget(self) -> None:
+        """Drop the memos. Between two orders of a run their entries are for versions of the
+        state that do not come back: a decided order changed it for good (a rollback returns
+        only to a version within the order being decided)."""
+        self._memo.clear()
+        self._sources_memo.clear()
+
     # --- when --------------------------------------------------------------------------------
     def earliest(self, item: str, location: str, quantity: int, visited: Visited) -> int | None:
         """The earliest day ``quantity`` units can be free at ``location``, or None."""
