@@ -4,7 +4,7 @@
         docs/scale-figures.jsonl docs/scale.png
 
 Each line of the figures file is one `benchmarks/scale.py` result (order_lines, total_seconds,
-peak_rss_mib). The picture is rendered by plotly through kaleido with Debian's chromium.
+peak_rss_mib, and the engine version it measured: one line per engine in the picture). The picture is rendered by plotly through kaleido with Debian's chromium.
 """
 
 from __future__ import annotations
@@ -20,18 +20,24 @@ def main() -> None:
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
     rows = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
     rows.sort(key=lambda r: r["order_lines"])
-    lines = [r["order_lines"] for r in rows]
     figure = make_subplots(specs=[[{"secondary_y": True}]])
-    figure.add_scatter(
-        x=lines, y=[r["total_seconds"] for r in rows], name="run time (s)", mode="lines+markers"
-    )
-    figure.add_scatter(
-        x=lines,
-        y=[r["peak_rss_mib"] for r in rows],
-        name="peak memory (MiB)",
-        mode="lines+markers",
-        secondary_y=True,
-    )
+    for engine in sorted({r.get("engine", "reference") for r in rows}):
+        mine = [r for r in rows if r.get("engine", "reference") == engine]
+        lines = [r["order_lines"] for r in mine]
+        figure.add_scatter(
+            x=lines,
+            y=[r["total_seconds"] for r in mine],
+            name=f"run time (s), {engine}",
+            mode="lines+markers",
+        )
+        figure.add_scatter(
+            x=lines,
+            y=[r["peak_rss_mib"] for r in mine],
+            name=f"peak memory (MiB), {engine}",
+            mode="lines+markers",
+            line={"dash": "dot"},
+            secondary_y=True,
+        )
     figure.add_scatter(
         x=[1_000_000],
         y=[10],
@@ -40,7 +46,7 @@ def main() -> None:
         marker={"symbol": "star", "size": 14},
     )
     figure.update_layout(
-        title="Planning run end to end (scale datasets, reference engine)",
+        title="Planning run end to end (scale datasets)",
         template="plotly_white",
         width=900,
         height=480,

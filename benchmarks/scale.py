@@ -1,7 +1,7 @@
 """Plan `scale` datasets end to end and print the time of each phase, the peak memory and the
 I/O floor.
 
-    .venv/bin/python benchmarks/scale.py 125000 250000 500000 1000000 [--record FILE]
+    .venv/bin/python benchmarks/scale.py 125000 250000 500000 1000000 [--record FILE LABEL]
 
 Datasets are generated once into benchmarks/data/scale-N (seed 1) and reused. Each size runs in
 a fresh process, so its peak resident memory is its own. The I/O floor is measured in the same
@@ -65,11 +65,11 @@ def main() -> None:
         print(json.dumps(measure(int(sys.argv[2]))))
         return
     arguments = sys.argv[1:]
-    record = None
-    if "--record" in arguments:  # --record FILE: append each result as a line of JSON
+    record, engine = None, "reference"
+    if "--record" in arguments:  # --record FILE LABEL: append each result as a line of JSON
         at = arguments.index("--record")
-        record = Path(arguments[at + 1])
-        del arguments[at : at + 2]
+        record, engine = Path(arguments[at + 1]), arguments[at + 2]
+        del arguments[at : at + 3]
     sizes = [int(a) for a in arguments] or [10_000]
     print(
         f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
@@ -86,7 +86,8 @@ def main() -> None:
         print(json.dumps(figures))
         if record is not None:
             with record.open("a") as out:
-                out.write(json.dumps({"date": time.strftime("%Y-%m-%d"), **figures}) + "\n")
+                stamp = {"date": time.strftime("%Y-%m-%d"), "engine": engine}
+                out.write(json.dumps({**stamp, **figures}) + "\n")
         if previous is not None and lines == 2 * int(str(previous["order_lines"])):
             growth = float(str(figures["total_seconds"])) / float(str(previous["total_seconds"]))
             print(f"  time x{growth:.2f} from {previous['order_lines']} to {lines} lines")

@@ -27,6 +27,7 @@ class Run:
         total = len(problem.orders)
         for done, order in enumerate(problem.orders, start=1):
             sourcing.forget()  # memory stays flat; earlier orders' entries are not hit again
+            self.state.settle()  # a decided order is never taken back
             self.rows += self.planner.plan(order)
             if progress is not None and (done % 500 == 0 or done == total):
                 progress(done, total)

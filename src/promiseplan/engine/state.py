@@ -153,6 +153,12 @@ class State:
         self._numbers += 1
         self.version = self._numbers
 
+    def settle(self) -> None:
+        """Make every change so far final: forget how to undo it (no checkpoint taken before
+        may be rolled back to afterwards). Keeps memory flat over a long run."""
+        self._log.clear()
+        self._versions.clear()
+
     def checkpoint(self) -> int:
         return len(self._log)
 
