@@ -5,8 +5,10 @@ This is the place where files and the clock meet the pure engine.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +25,19 @@ from promiseplan.model.build import build_problem
 from promiseplan.model.settings import PRIORITY_KEYS, Settings, parse_now
 
 Progress = Callable[[int, int], None]
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """A run makes millions of short-lived objects that form no cycles; with Python's default
+    threshold (700 allocations) the cycle collector walks them so often that it costs about
+    a tenth of the run."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass
@@ -79,7 +94,8 @@ def run(
     problem = build_problem(dataset, settings)
     seconds["build problem"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    result = reference_plan(problem, progress)
+    with fewer_collections():
+        result = reference_plan(problem, progress)
     seconds["plan"] = time.perf_counter() - mark
     if out is not None:
         mark = time.perf_counter()
@@ -126,7 +142,8 @@ def run_stored(
         try:
             mark = time.perf_counter()
             problem = build_problem(dataset, settings)
-            result = reference_plan(problem, report)
+            with fewer_collections():
+                result = reference_plan(problem, report)
             seconds["plan"] = time.perf_counter() - mark
             result.kpis["run_seconds"] = round(time.perf_counter() - mark, 3)
             mark = time.perf_counter()

@@ -21,7 +21,7 @@ log = logging.getLogger("promiseplan.promiser")
 
 
 def _build(url: str, run_id: int, now: str) -> Promiser:
-    from promiseplan.pipeline import resolve_settings, with_last_promises
+    from promiseplan.pipeline import fewer_collections, resolve_settings, with_last_promises
     from promiseplan.store import load_snapshot, open_database
     from promiseplan.store.runs import last_promises, run_outputs
 
@@ -34,7 +34,8 @@ def _build(url: str, run_id: int, now: str) -> Promiser:
     tables["order_lines"] = lines.filter(lines["order"].is_in(planned))
     dataset = type(dataset)(tables, dataset.settings, dataset.has_promises)
     engine.dispose()
-    return Promiser(dataset, resolve_settings(dataset, now))
+    with fewer_collections():
+        return Promiser(dataset, resolve_settings(dataset, now))
 
 
 def _serve(pipe: Connection, url: str, run_id: int, now: str) -> None:
