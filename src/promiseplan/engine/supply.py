@@ -68,6 +68,7 @@ class Sourcing:
         self.last = problem.horizon
         self._memo: dict[tuple[int, str, str, int, Visited], int | None] = {}
         self._sources_memo: dict[tuple[int, str, str, int, Visited], list[Source]] = {}
+        self._next_ship: dict[str, list[int | None]] = {}
 
     def forget(self) -> None:
         """Drop the memos. Between two orders of a run their entries are for versions of the
@@ -157,11 +158,15 @@ class Sourcing:
         return found
 
     def next_ship_day(self, location: str, day: int) -> int | None:
-        place = self.problem.locations[location]
-        for d in range(max(day, 0), self.last + 1):
-            if self.state.can_ship(place, d):
-                return d
-        return None
+        """The first day from ``day`` on that ``location`` ships (calendar and cutoff only)."""
+        following = self._next_ship.get(location)
+        if following is None:
+            place = self.problem.locations[location]
+            following = [None] * (self.last + 2)
+            for d in range(self.last, -1, -1):
+                following[d] = d if self.state.can_ship(place, d) else following[d + 1]
+            self._next_ship[location] = following
+        return following[max(day, 0)] if day <= self.last else None
 
     def _components_ready(self, op: Operation, quantity: int, visited: Visited) -> int | None:
         """The earliest day all components for ``quantity`` units are at the location."""
