@@ -8,14 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import polars as pl
-
-from promiseplan.dataset.load import Dataset, empty_table
-from promiseplan.dataset.read import ROW
+from promiseplan.dataset.load import Dataset
 from promiseplan.engine.plan import order_rows
 from promiseplan.engine.reference import Progress, Run
-from promiseplan.model.build import build_problem, extra_orders
-from promiseplan.model.problem import Order
+from promiseplan.model.build import build_problem, customer_rows, order_from_row
+from promiseplan.model.problem import Order, OrderLine
 from promiseplan.model.settings import Settings
 
 ONLINE_ORDER = "(online)"
@@ -54,12 +51,12 @@ class Promiser:
         self.dataset, self.settings = dataset, settings
         self.problem = build_problem(dataset, settings)
         self.run = Run(self.problem, progress)
-        self._customers = set(dataset["customers"]["customer"].to_list())
+        self._customer_rows = customer_rows(dataset)
         self._items = set(dataset["items"]["item"].to_list())
 
     def promise(self, request: Request, created_at: datetime | None = None) -> Answer:
         """Raises ValueError naming an unknown customer or item or a bad quantity."""
-        if request.customer not in self._customers:
+        if request.customer not in self._customer_rows:
             raise ValueError(f"unknown customer '{request.customer}'")
         if not request.lines:
             raise ValueError("an order needs at least one line")
@@ -90,28 +87,19 @@ class Promiser:
         return Answer(status, promised, reason, schedule)
 
     def _order(self, request: Request, created_at: datetime) -> Order:
-        orders = pl.DataFrame(
-            {
-                ROW: [0],
-                "order": [ONLINE_ORDER],
-                "customer": [request.customer],
-                "created_at": [created_at],
-                "requested_date": [request.requested_date],
-                "ship_complete": [request.ship_complete],
-                "priority": [request.priority],
-                "max_lateness_days": [None],
-                "modes": [request.modes],
-            },
-            schema=empty_table("orders").schema,
-        )
-        lines = pl.DataFrame(
-            {
-                ROW: list(range(len(request.lines))),
-                "order": [ONLINE_ORDER] * len(request.lines),
-                "line": [str(i) for i in range(1, len(request.lines) + 1)],
-                "item": [item for item, _ in request.lines],
-                "quantity": [quantity for _, quantity in request.lines],
-            },
-            schema=empty_table("order_lines").schema,
-        )
-        return extra_orders(self.dataset, self.settings, orders, lines)[0]
+        row = {
+            "order": ONLINE_ORDER,
+            "customer": request.customer,
+            "created_at": created_at,
+            "requested_date": request.requested_date,
+            "ship_complete": request.ship_complete,
+            "priority": request.priority,
+            "max_lateness_days": None,
+            "modes": request.modes,
+        }
+        lines = [
+            OrderLine(str(i), item, quantity)
+            for i, (item, quantity) in enumerate(request.lines, start=1)
+        ]
+        customer = self._customer_rows[request.customer]
+        return order_from_row(row, lines, customer, self.settings.now.date())

@@ -114,7 +114,7 @@ def build_problem(dataset: Dataset, settings: Settings) -> Problem:
     for lanes in delivery_lanes.values():
         lanes.sort(key=lambda lane: (lane.location, lane.mode))
     promises = _promises(dataset, day)
-    orders = _orders(dataset, day, promises)
+    orders = _orders(dataset, day0, promises)
     orders.sort(key=_priority_key(settings, dataset))
     return Problem(
         day0=day0,
@@ -135,14 +135,38 @@ def build_problem(dataset: Dataset, settings: Settings) -> Problem:
     )
 
 
-def extra_orders(
-    dataset: Dataset, settings: Settings, orders: pl.DataFrame, lines: pl.DataFrame
-) -> list[Order]:
-    """Orders that are not in ``dataset`` (typed rows of orders.csv and order_lines.csv),
-    built exactly as ``build_problem`` builds the dataset's own: for online promises."""
-    day0 = settings.now.date()
-    view = Dataset({**dataset.tables, "orders": orders, "order_lines": lines}, dataset.settings)
-    return _orders(view, lambda value: (value - day0).days, {})
+def customer_rows(dataset: Dataset) -> dict[str, dict[str, Any]]:
+    """customers.csv by customer id."""
+    return {r["customer"]: r for r in _rows(dataset["customers"])}
+
+
+def order_from_row(
+    row: dict[str, Any],
+    lines: list[OrderLine],
+    customer: dict[str, Any],
+    day0: date,
+    has_promise: bool = False,
+) -> Order:
+    """One order (a typed row of orders.csv, its lines and its customer's row) as the run sees
+    it; ``build_problem`` builds every order of a dataset with it, the online promise the order
+    asked about."""
+    modes = frozenset(row["modes"].split()) if row["modes"] and row["modes"].strip() else None
+    created: datetime = row["created_at"]
+    requested = row["requested_date"]
+    return Order(
+        id=row["order"],
+        customer=row["customer"],
+        region=customer["region"],
+        created_at=created,
+        requested_day=None if requested is None else (requested - day0).days,
+        ship_complete=row["ship_complete"],
+        priority=customer["priority"] if row["priority"] is None else row["priority"],
+        max_lateness_days=row["max_lateness_days"],
+        modes=modes,
+        lines=tuple(sorted(lines, key=lambda li: line_sort_key(li.line))),
+        has_promise=has_promise,
+        created_day=(created.date() - day0).days,
+    )
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -161,36 +185,22 @@ def _promises(dataset: Dataset, day: Any) -> dict[tuple[str, str], Promise]:
     }
 
 
-def _orders(dataset: Dataset, day: Any, promises: dict[tuple[str, str], Promise]) -> list[Order]:
-    customers = {r["customer"]: r for r in _rows(dataset["customers"])}
+def _orders(dataset: Dataset, day0: date, promises: dict[tuple[str, str], Promise]) -> list[Order]:
+    customers = customer_rows(dataset)
     lines: dict[str, list[OrderLine]] = defaultdict(list)
     for r in _rows(dataset["order_lines"]):
         lines[r["order"]].append(OrderLine(r["line"], r["item"], r["quantity"]))
     promised_orders = {order for order, _ in promises}
-    orders = []
-    for r in _rows(dataset["orders"]):
-        customer = customers[r["customer"]]
-        modes = frozenset(r["modes"].split()) if r["modes"] and r["modes"].strip() else None
-        created: datetime = r["created_at"]
-        orders.append(
-            Order(
-                id=r["order"],
-                customer=r["customer"],
-                region=customer["region"],
-                created_at=created,
-                requested_day=None if r["requested_date"] is None else day(r["requested_date"]),
-                ship_complete=r["ship_complete"],
-                priority=customer["priority"] if r["priority"] is None else r["priority"],
-                max_lateness_days=r["max_lateness_days"],
-                modes=modes,
-                lines=tuple(
-                    sorted(lines.get(r["order"], ()), key=lambda li: line_sort_key(li.line))
-                ),
-                has_promise=r["order"] in promised_orders,
-                created_day=day(created.date()),
-            )
+    return [
+        order_from_row(
+            r,
+            lines.get(r["order"], []),
+            customers[r["customer"]],
+            day0,
+            r["order"] in promised_orders,
         )
-    return orders
+        for r in _rows(dataset["orders"])
+    ]
 
 
 def _priority_key(settings: Settings, dataset: Dataset) -> Any:
