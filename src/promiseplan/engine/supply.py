@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from promiseplan.engine.state import EPS, Production, State, Transfer
@@ -52,9 +53,15 @@ class Supply:
     """The day the last of the source's units is there."""
     cost: float = 0.0
     """Total cost of the source's units (transfer lanes and purchases, down the chain)."""
-    detail: str = ""
     code: str = "stock"
     upstream: list[Supply] = field(default_factory=list)
+    describe: Callable[[], str] | None = None
+    """Writes ``detail``: most supplies are tentative and rolled back, never read out."""
+
+    @property
+    def detail(self) -> str:
+        """What the binding source does, in words (for the reason)."""
+        return "" if self.describe is None else self.describe()
 
 
 def component_quantity(units: int, quantity_per: float) -> int:
@@ -284,18 +291,18 @@ class Sourcing:
             self.state.add(supplier.item, supplier.location, o + supplier.lead_time, quantity)
         result.ready = max(plan) + supplier.lead_time
         result.cost = missing * supplier.unit_price
-        arrive = self.problem.date(result.ready)
+        arrive = result.ready
         if len(plan) > 1:
             result.code = "capacity"
-            result.detail = (
+            result.describe = lambda: (
                 f"supplier {supplier.id} delivers at most {supplier.capacity_per_day} {supplier.item} "
-                f"a day to {supplier.location}; the last lot arrives on {arrive}"
+                f"a day to {supplier.location}; the last lot arrives on {self.problem.date(arrive)}"
             )
         else:
             result.code = "lead_time"
-            result.detail = (
-                f"the purchase from {supplier.id} arrives at {supplier.location} on {arrive} "
-                f"(lead time {supplier.lead_time} days)"
+            result.describe = lambda: (
+                f"the purchase from {supplier.id} arrives at {supplier.location} on "
+                f"{self.problem.date(arrive)} (lead time {supplier.lead_time} days)"
             )
         return True
 
@@ -343,13 +350,19 @@ class Sourcing:
         result.cost = missing * lane.cost_per_unit + upstream.cost
         result.upstream = [upstream]
         result.code = upstream.code if upstream.source is not None else "lead_time"
-        result.detail = (
-            f"{missing} {result.item} come from {lane.source} by {lane.mode}, shipped "
-            f"{self.problem.date(ship)}, arriving {self.problem.date(ship + lane.lead_time)} "
-            f"(lead time {lane.lead_time} days)"
-        )
-        if upstream.source is not None:
-            result.detail += f"; at {lane.source}: {upstream.detail}"
+        item = result.item
+
+        def describe() -> str:
+            text = (
+                f"{missing} {item} come from {lane.source} by {lane.mode}, shipped "
+                f"{self.problem.date(ship)}, arriving {self.problem.date(ship + lane.lead_time)} "
+                f"(lead time {lane.lead_time} days)"
+            )
+            if upstream.source is not None:
+                text += f"; at {lane.source}: {upstream.detail}"
+            return text
+
+        result.describe = describe
         return True
 
     def _make(
@@ -382,7 +395,7 @@ class Sourcing:
             start, end = taken[0][0], taken[-1][0]
         for d, h in taken:
             self.state.use_hours(op.resource, op.location, d, h)
-        waits: list[str] = []
+        waits: list[tuple[str, Supply]] = []
         cost = 0.0
         for component, per in op.components:
             need = component_quantity(missing, per)
@@ -393,7 +406,7 @@ class Sourcing:
             cost += upstream.cost
             result.upstream.append(upstream)
             if upstream.source is not None:
-                waits.append(f"{component}: {upstream.detail}")
+                waits.append((component, upstream))
         ready = end + op.lead_time
         self.state.add(op.item, op.location, ready, missing)
         self.state.make(
@@ -403,22 +416,27 @@ class Sourcing:
         )
         result.ready = ready
         result.cost = cost
-        made = (
-            f"{missing} {op.item} are made at {op.location} on {op.resource} "
-            f"({hours:g} hours, {self.problem.date(start)} to {self.problem.date(end)}), "
-            f"ready on {self.problem.date(ready)}"
-        )
+
+        def describe() -> str:
+            made = (
+                f"{missing} {op.item} are made at {op.location} on {op.resource} "
+                f"({hours:g} hours, {self.problem.date(start)} to {self.problem.date(end)}), "
+                f"ready on {self.problem.date(ready)}"
+            )
+            if not waits:
+                return made
+            arrivals = "; ".join(f"{component}: {up.detail}" for component, up in waits)
+            return f"{made} once components arrive ({arrivals})"
+
+        result.describe = describe
         if waits:
             result.code = "material"
-            result.detail = f"{made} once components arrive ({'; '.join(waits)})"
         elif len(taken) > 1 or any(
             self.state.hours_used(op.resource, op.location)[d] - h > EPS for d, h in taken
         ):
             result.code = "capacity"
-            result.detail = made
         else:
             result.code = "lead_time"
-            result.detail = made
         return True
 
     # --- structure ---------------------------------------------------------------------------
