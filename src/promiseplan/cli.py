@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -33,13 +35,22 @@ DatasetArg = Annotated[
 ]
 
 
-def _refuse(error: DatasetError) -> None:
-    errors.print(
-        f"[bold red]The dataset was refused: {len(error.issues)} error(s).[/] Nothing was written."
-    )
-    for issue in error.issues:
-        errors.print(f"  {issue}", markup=False, highlight=False)
-    raise typer.Exit(2)
+@contextmanager
+def _refused(hint: str = "") -> Iterator[None]:
+    """Exit 2 with what is wrong: every problem of a refused dataset, or a bad option value."""
+    try:
+        yield
+    except DatasetError as error:
+        errors.print(
+            f"[bold red]The dataset was refused: {len(error.issues)} error(s).[/] "
+            "Nothing was written."
+        )
+        for issue in error.issues:
+            errors.print(f"  {issue}", markup=False, highlight=False)
+        raise typer.Exit(2) from error
+    except ValueError as error:
+        errors.print(f"[bold red]error:[/] {error}{hint}")
+        raise typer.Exit(2) from error
 
 
 @app.command()
@@ -76,22 +87,15 @@ def _plan(dataset: Path, out: Path, now: str | None, horizon_days: int | None, q
         disable=quiet,
         transient=True,
     )
-    try:
-        with progress:
-            task = progress.add_task("plan", total=None)
-            result = run_pipeline(
-                dataset,
-                out,
-                now,
-                horizon_days,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
-            )
-    except DatasetError as error:
-        _refuse(error)
-        return
-    except ValueError as error:
-        errors.print(f"[bold red]error:[/] {error}")
-        raise typer.Exit(2) from error
+    with _refused(), progress:
+        task = progress.add_task("plan", total=None)
+        result = run_pipeline(
+            dataset,
+            out,
+            now,
+            horizon_days,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
     if not quiet:
         _summary(result.plan.kpis, result.seconds, out)
 
@@ -135,18 +139,12 @@ def promise(
     from promiseplan.online import Promiser, Request
     from promiseplan.pipeline import resolve_settings
 
-    try:
+    with _refused(hint=" (a line is ITEM:QUANTITY)"):
         lines = tuple((item, int(quantity)) for item, quantity in (x.split(":") for x in line))
         wanted = None if requested_date is None else date.fromisoformat(requested_date)
         data = load_dataset(dataset)
         promiser = Promiser(data, resolve_settings(data, now, horizon_days))
         answer = promiser.promise(Request(customer, lines, wanted, ship_complete=not split))
-    except DatasetError as error:
-        _refuse(error)
-        return
-    except ValueError as error:
-        errors.print(f"[bold red]error:[/] {error} (a line is ITEM:QUANTITY)")
-        raise typer.Exit(2) from error
     console.print(f"[bold]{answer.status}[/] {answer.promised_date or ''}  {answer.reason}")
     columns = ("line", "item", "quantity", "status", "promised_date", "ship_from", "mode")
     table = Table(*columns)
@@ -160,11 +158,8 @@ def promise(
 @app.command()
 def validate(dataset: DatasetArg) -> None:
     """Check DATASET against the dataset contract and list every error."""
-    try:
+    with _refused():
         loaded = load_dataset(dataset)
-    except DatasetError as error:
-        _refuse(error)
-        return
     counts = ", ".join(
         f"{name} {frame.height}" for name, frame in loaded.tables.items() if frame.height
     )
@@ -215,12 +210,9 @@ def check(
     from promiseplan.check import check_outputs
     from promiseplan.pipeline import resolve_settings
 
-    try:
+    with _refused():
         loaded = load_dataset(dataset)
-    except DatasetError as error:
-        _refuse(error)
-        return
-    settings = resolve_settings(loaded, now, horizon_days)
+        settings = resolve_settings(loaded, now, horizon_days)
     violations = check_outputs(loaded, settings, outputs)
     for violation in violations:
         errors.print(f"  {violation}", markup=False, highlight=False)
@@ -262,10 +254,8 @@ def import_frepple(
         errors.print(f"[bold red]error:[/] {fixture} cannot be converted: {error}")
         raise typer.Exit(2) from error
     write_tables(conversion.tables, out)
-    try:
+    with _refused():
         load_dataset(out)
-    except DatasetError as error:
-        _refuse(error)
     counts = ", ".join(f"{n} {f.height}" for n, f in conversion.tables.items() if n != "settings")
     console.print(f"{fixture.name} -> {out} (now {conversion.now:%Y-%m-%dT%H:%M}): {counts}")
     for note in conversion.dropped:
@@ -308,11 +298,8 @@ def db_import(dataset: DatasetArg, database: DatabaseOption = None) -> None:
     """Replace the master data and open orders with DATASET (a refused dataset changes nothing)."""
     from promiseplan.store import import_dataset
 
-    try:
+    with _refused():
         loaded = load_dataset(dataset)
-    except DatasetError as error:
-        _refuse(error)
-        return
     counts = import_dataset(_database(database), loaded)
     console.print("imported: " + ", ".join(f"{n} {c}" for n, c in counts.items() if c))
 
@@ -355,13 +342,11 @@ def db_run(
 
     engine = _database(database)
     try:
-        run_id, result = run_stored(engine, now, horizon_days)
+        with _refused():
+            run_id, result = run_stored(engine, now, horizon_days)
     except RunInProgress as error:
         errors.print(f"[bold red]not started:[/] {error}")
         raise typer.Exit(3) from error
-    except ValueError as error:
-        errors.print(f"[bold red]error:[/] {error}")
-        raise typer.Exit(2) from error
     if out is not None:
         write_outputs(out, result.plan.tables, result.plan.kpis)
     _summary(result.plan.kpis, result.seconds, out or Path(f"run {run_id} in the database"))
@@ -417,11 +402,8 @@ def db_add_key(
     """Create an API key (printed once; only its hash is stored)."""
     from promiseplan.store.keys import create_key
 
-    try:
+    with _refused():
         key = create_key(_database(database), role, customer)
-    except ValueError as error:
-        errors.print(f"[bold red]error:[/] {error}")
-        raise typer.Exit(2) from error
     console.print(key, markup=False, highlight=False)
 
 
@@ -453,16 +435,9 @@ def serve(
     from promiseplan.service.clock import clock_from, system_clock
     from promiseplan.service.notify import NetworkNotifier
 
-    try:
+    with _refused():
         cadence_every = parse_every(every)
-    except ValueError as error:
-        errors.print(f"[bold red]error:[/] {error}")
-        raise typer.Exit(2) from error
-    try:
         clock = system_clock if now is None else clock_from(parse_now(now))
-    except ValueError as error:
-        errors.print(f"[bold red]error:[/] {error}")
-        raise typer.Exit(2) from error
     engine = _database(database)
     cadence = Cadence(engine, cadence_every, NetworkNotifier(smtp_host, smtp_port), clock)
     cadence.start()
