@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
-from promiseplan.api.deps import Admin, Engine, answers
+from promiseplan.api.deps import Admin, Engine, answers, invalid
 from promiseplan.store.keys import create_key_with_id, list_keys, revoke_key
 from promiseplan.store.settings import read_settings, write_settings
 
@@ -48,8 +48,7 @@ def new_key(body: NewKey, database: Engine, _: Admin) -> dict[str, Any]:
     try:
         key_id, secret = create_key_with_id(database, body.role, body.customer)
     except ValueError as error:
-        problem = {"loc": ["body", "customer"], "msg": str(error), "type": "value_error"}
-        raise HTTPException(422, detail=[problem]) from error
+        raise invalid("body", "customer", message=str(error)) from error
     return {"id": key_id, "role": body.role, "customer": body.customer, "key": secret}
 
 
@@ -75,7 +74,6 @@ def change_settings(body: SettingsChange, database: Engine, _: Admin) -> dict[st
         with database.begin() as connection:
             return write_settings(connection, changes, datetime.now())
     except ValueError as error:
-        problem = {"loc": ["body"], "msg": str(error), "type": "value_error"}
-        raise HTTPException(422, detail=[problem]) from error
+        raise invalid("body", message=str(error)) from error
     except sa.exc.IntegrityError as error:  # two admins at once: the other one's change holds
         raise HTTPException(409, detail="settings changed at the same time; try again") from error

@@ -76,3 +76,19 @@ def issue_list(issues: list[Issue]) -> list[dict[str, object]]:
         }
         for i in issues
     ]
+
+
+def invalid(*loc: str, message: str, status: int = 422) -> HTTPException:
+    """One problem in the shape of FastAPI's own validation errors, so one client handles both."""
+    return HTTPException(status, detail=[{"loc": list(loc), "msg": message, "type": "value_error"}])
+
+
+def customer_for(caller: Principal, asked: str | None) -> str:
+    """The customer a request is for: a customer key's own (it may not name another), or the
+    one a planner names."""
+    if caller.role == "customer" and asked not in (None, caller.customer):
+        raise HTTPException(403, detail="a customer key acts only for its own customer")
+    customer = caller.customer if caller.role == "customer" else asked
+    if customer is None:
+        raise invalid("body", "customer", message="customer is required")
+    return customer

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from promiseplan.api.deps import Caller, Engine, answers
+from promiseplan.api.deps import Caller, Engine, answers, customer_for, invalid
 from promiseplan.store.intake import (
     IntakeError,
     NewLine,
@@ -59,11 +59,6 @@ class OrderCreated(BaseModel):
     created: bool
 
 
-def _problem(field: str, message: str) -> dict[str, Any]:
-    """In the shape of FastAPI's own validation errors, so one client handles both."""
-    return {"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}
-
-
 def _visible(caller: Principal, order: dict[str, Any] | None) -> dict[str, Any]:
     if order is None or (caller.role == "customer" and order["customer"] != caller.customer):
         raise HTTPException(
@@ -83,16 +78,13 @@ def _visible(caller: Principal, order: dict[str, Any] | None) -> dict[str, Any]:
 )
 def create(
     body: OrderIn,
+    request: Request,
     database: Engine,
     caller: Caller,
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> OrderCreated:
-    customer = caller.customer if caller.role == "customer" else body.customer
-    if caller.role == "customer" and body.customer not in (None, caller.customer):
-        raise HTTPException(403, detail="a customer key orders only for its own customer")
-    if customer is None:
-        raise HTTPException(422, detail=[_problem("customer", "customer is required")])
+    customer = customer_for(caller, body.customer)
     new = NewOrder(
         order=body.order or f"API-{uuid.uuid4().hex[:12].upper()}",
         customer=customer,
@@ -107,12 +99,13 @@ def create(
         modes=" ".join(body.modes),
     )
     try:
-        order, created = create_order(
-            database, new, datetime.now().replace(microsecond=0), idempotency_key
-        )
+        moment = request.app.state.clock().replace(microsecond=0)
+        order, created = create_order(database, new, moment, idempotency_key)
     except IntakeError as error:
         status = 409 if error.field == "order" else 422
-        raise HTTPException(status, detail=[_problem(error.field, error.message)]) from error
+        raise invalid(
+            "body", *error.field.split("."), message=error.message, status=status
+        ) from error
     if not created:
         response.status_code = 200
     return OrderCreated(order=order, created=created)
@@ -139,8 +132,7 @@ def _day(text: str | None, name: str) -> date | None:
     try:
         return None if text is None else date.fromisoformat(text)
     except ValueError as error:
-        problem = {"loc": ["query", name], "msg": f"'{text}' is not a date", "type": "value_error"}
-        raise HTTPException(422, detail=[problem]) from error
+        raise invalid("query", name, message=f"'{text}' is not a date") from error
 
 
 @router.get("")

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from promiseplan.api.deps import Caller, answers
+from promiseplan.api.deps import Caller, answers, customer_for, invalid
 from promiseplan.api.orders import LineIn
 from promiseplan.online import Request as Question
 from promiseplan.service.promiser import PromiserGone
@@ -41,11 +41,7 @@ class OrderQuestion(BaseModel):
 def promise(body: OrderQuestion, request: Request, caller: Caller) -> dict[str, Any]:
     """The promise the order would get now, against the newest run's decisions and by the same
     rules; nothing is stored and nothing changes."""
-    if caller.role == "customer" and body.customer not in (None, caller.customer):
-        raise HTTPException(403, detail="a customer key asks only for its own customer")
-    customer = caller.customer if caller.role == "customer" else body.customer
-    if customer is None:
-        raise HTTPException(422, detail=[_problem("customer", "customer is required")])
+    customer = customer_for(caller, body.customer)
     worker = request.app.state.promiser.current(wait=WAIT)
     if worker is None:
         raise HTTPException(
@@ -63,11 +59,7 @@ def promise(body: OrderQuestion, request: Request, caller: Caller) -> dict[str, 
         answer = worker.promise(question, moment)
     except ValueError as error:
         field = "customer" if "customer" in str(error) else "lines"
-        raise HTTPException(422, detail=[_problem(field, str(error))]) from error
+        raise invalid("body", field, message=str(error)) from error
     except PromiserGone as error:
         raise HTTPException(503, detail=str(error), headers={"Retry-After": "30"}) from error
     return {"run": worker.run_id, **asdict(answer)}
-
-
-def _problem(field: str, message: str) -> dict[str, Any]:
-    return {"loc": ["body", field], "msg": message, "type": "value_error"}

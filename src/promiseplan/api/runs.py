@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from fastapi import Path as PathParam
 
-from promiseplan.api.deps import Engine, Planner, answers
+from promiseplan.api.deps import Engine, Planner, answers, invalid
 from promiseplan.model.settings import parse_now
 from promiseplan.service.clock import minute
 from promiseplan.service.executor import run_in_process
@@ -44,8 +44,7 @@ def start(
         try:
             parse_now(now)
         except ValueError as error:
-            problem = {"loc": ["query", "now"], "msg": str(error), "type": "value_error"}
-            raise HTTPException(422, detail=[problem]) from error
+            raise invalid("query", "now", message=str(error)) from error
     tasks.add_task(
         start_in_background, database, now or minute(request.app.state.clock()), horizon_days
     )
