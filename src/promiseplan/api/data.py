@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -13,6 +12,7 @@ from promiseplan.api.deps import Engine, Planner, answers, issue_list
 from promiseplan.dataset.issues import DatasetError
 from promiseplan.store.datasets import import_upload
 from promiseplan.store.edits import Edit, edit_table
+from promiseplan.store.frames import page, row_counts
 from promiseplan.store.tables import INPUT
 
 MAX_UPLOAD = 512 * 1024**2
@@ -28,10 +28,7 @@ router = APIRouter(
 def tables(database: Engine, _: Planner) -> dict[str, int]:
     """Every table of the dataset with its row count."""
     with database.connect() as connection:
-        return {
-            name: int(connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
-            for name, t in INPUT.items()
-        }
+        return row_counts(connection, INPUT)
 
 
 @router.get("/{table}")
@@ -47,15 +44,9 @@ def rows(
     if table not in INPUT:
         raise HTTPException(404, detail=f"no table '{table}'; one of {', '.join(INPUT)}")
     sql = INPUT[table]
-    columns = [c for c in sql.c if c.name != "id"]
     with database.connect() as connection:
-        total = connection.execute(sa.select(sa.func.count()).select_from(sql)).scalar_one()
-        found = (
-            connection.execute(sa.select(*columns).order_by(sql.c.id).limit(limit).offset(offset))
-            .mappings()
-            .all()
-        )
-    return {"total": total, "limit": limit, "offset": offset, "rows": [dict(r) for r in found]}
+        total, found = page(connection, sql, order=sql.c.id, limit=limit, offset=offset)
+    return {"total": total, "limit": limit, "offset": offset, "rows": found}
 
 
 class TableEdit(BaseModel):

@@ -15,6 +15,7 @@ from promiseplan.model.settings import parse_now
 from promiseplan.service.clock import minute
 from promiseplan.service.executor import run_in_process
 from promiseplan.store import RunInProgress, list_runs
+from promiseplan.store.frames import page
 from promiseplan.store.tables import OUTPUT, RUNS
 
 RunId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
@@ -101,20 +102,8 @@ def output(
     if table not in OUTPUT:
         raise HTTPException(404, detail=f"no output '{table}'; one of {', '.join(OUTPUT)}")
     sql = OUTPUT[table]
-    columns = [c for c in sql.c if c.name not in ("run_id", "seq")]
     with database.connect() as connection:
-        total = connection.execute(
-            sa.select(sa.func.count()).select_from(sql).where(sql.c.run_id == run_id)
-        ).scalar_one()
-        rows = (
-            connection.execute(
-                sa.select(*columns)
-                .where(sql.c.run_id == run_id)
-                .order_by(sql.c.seq)
-                .limit(limit)
-                .offset(offset)
-            )
-            .mappings()
-            .all()
+        total, rows = page(
+            connection, sql, sql.c.run_id == run_id, order=sql.c.seq, limit=limit, offset=offset
         )
-    return {"total": total, "limit": limit, "offset": offset, "rows": [dict(r) for r in rows]}
+    return {"total": total, "limit": limit, "offset": offset, "rows": rows}

@@ -1,4 +1,4 @@
-"""Rows of a database table as a typed polars frame."""
+"""Reading rows of database tables: typed polars frames, pages, counts."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def rows_frame(
 ) -> pl.DataFrame:
     """Rows of ``table`` that match (``first``: only so many, or all with None, in that
     order), as a typed frame (typed even when empty; the keys id, run_id and seq left out)."""
-    columns = [c for c in table.c if c.name not in ("id", "run_id", "seq")]
+    columns = visible_columns(table)
     schema = {
         c.name: next((t for k, t in POLARS.items() if isinstance(c.type, k)), pl.String())
         for c in columns
@@ -34,3 +34,34 @@ def rows_frame(
         query = query.order_by(*first[1]).limit(first[0])
     found = [tuple(r) for r in connection.execute(query)]
     return pl.DataFrame(found, schema=schema, orient="row")
+
+
+def visible_columns(table: sa.Table) -> list[sa.Column[Any]]:
+    """The columns a reader sees: without the keys id, run_id and seq."""
+    return [c for c in table.c if c.name not in ("id", "run_id", "seq")]
+
+
+def page(
+    connection: sa.Connection,
+    table: sa.Table,
+    *where: Any,
+    order: sa.Column[Any],
+    limit: int,
+    offset: int,
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many rows of ``table`` match, and those from ``offset`` on (at most ``limit``) in
+    ``order``."""
+    total = connection.execute(
+        sa.select(sa.func.count()).select_from(table).where(*where)
+    ).scalar_one()
+    rows = connection.execute(
+        sa.select(*visible_columns(table)).where(*where).order_by(order).limit(limit).offset(offset)
+    )
+    return int(total), [dict(r) for r in rows.mappings()]
+
+
+def row_counts(connection: sa.Connection, tables: dict[str, sa.Table]) -> dict[str, int]:
+    return {
+        name: int(connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+        for name, t in tables.items()
+    }

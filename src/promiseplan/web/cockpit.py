@@ -19,7 +19,8 @@ from promiseplan.dataset.issues import DatasetError
 from promiseplan.service.clock import minute
 from promiseplan.store import list_runs
 from promiseplan.store.datasets import import_upload
-from promiseplan.store.frames import rows_frame
+from promiseplan.store.frames import page as page_of
+from promiseplan.store.frames import row_counts, rows_frame, visible_columns
 from promiseplan.store.intake import find_order
 from promiseplan.store.keys import Principal, principal_for
 from promiseplan.store.order_views import SORTS, OrderFilter, Sort, last_run, order_table
@@ -193,29 +194,26 @@ def plan_table(request: Request, name: str, _: Planner, page: int = 1) -> Respon
     engine: sa.Engine = request.app.state.engine
     run = _latest(engine)
     table = OUTPUT[name]
-    columns = [c for c in table.c if c.name not in ("run_id", "seq")]
-    page = max(1, page)
+    number = max(1, page)
     with engine.connect() as connection:
-        total = connection.execute(
-            sa.select(sa.func.count()).select_from(table).where(table.c.run_id == run)
-        ).scalar_one()
-        rows = connection.execute(
-            sa.select(*columns)
-            .where(table.c.run_id == run)
-            .order_by(table.c.seq)
-            .limit(PAGE)
-            .offset((page - 1) * PAGE)
-        ).all()
+        total, rows = page_of(
+            connection,
+            table,
+            table.c.run_id == run,
+            order=table.c.seq,
+            limit=PAGE,
+            offset=(number - 1) * PAGE,
+        )
     return _page(
         request,
         "cockpit/plan.html",
         name,
         name=name,
         run=run,
-        columns=[c.name for c in columns],
+        columns=[c.name for c in visible_columns(table)],
         rows=rows,
         total=total,
-        page=page,
+        page=number,
         pages=max(1, -(-total // PAGE)),
     )
 
@@ -358,10 +356,7 @@ def _busiest(connection: sa.Connection, run: int) -> tuple[str, str]:
 @router.get("/data", response_class=HTMLResponse)
 def data_page(request: Request, _: Planner) -> Response:
     with request.app.state.engine.connect() as connection:
-        counts = {
-            name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-            for name, t in INPUT.items()
-        }
+        counts = row_counts(connection, INPUT)
     return _page(request, "cockpit/data.html", "data", counts=counts, issues=None, imported=None)
 
 
@@ -374,10 +369,7 @@ async def upload(request: Request, _: Planner, dataset: Annotated[bytes, File()]
     except DatasetError as error:
         issues = error.issues
     with engine.connect() as connection:
-        counts = {
-            name: connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-            for name, t in INPUT.items()
-        }
+        counts = row_counts(connection, INPUT)
     return _page(
         request, "cockpit/data.html", "data", counts=counts, issues=issues, imported=imported
     )
