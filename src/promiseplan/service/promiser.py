@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from promiseplan.online import Answer, Promiser, Request
 from promiseplan.service.clock import Clock, minute
-from promiseplan.store.order_views import last_run
+from promiseplan.store.runs import last_run
 
 log = logging.getLogger("promiseplan.promiser")
 
@@ -23,11 +23,18 @@ log = logging.getLogger("promiseplan.promiser")
 def _build(url: str, run_id: int, now: str) -> Promiser:
     from promiseplan.pipeline import fewer_collections, resolve_settings, with_last_promises
     from promiseplan.store import load_snapshot, open_database
-    from promiseplan.store.runs import last_promises, run_outputs
+    from promiseplan.store.runs import last_promises
+    from promiseplan.store.tables import OUTPUT
 
     engine = open_database(url)
     dataset = with_last_promises(load_snapshot(engine), last_promises(engine))
-    planned = run_outputs(engine, run_id)["orders"]["order"]
+    decided = OUTPUT["orders"]
+    with engine.connect() as connection:
+        planned = list(
+            connection.execute(
+                sa.select(decided.c.order).where(decided.c.run_id == run_id)
+            ).scalars()
+        )
     tables = dict(dataset.tables)
     tables["orders"] = tables["orders"].filter(tables["orders"]["order"].is_in(planned))
     lines = tables["order_lines"]

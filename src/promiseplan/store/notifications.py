@@ -11,15 +11,18 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
-from promiseplan.store.tables import INPUT, OUTBOX, OUTPUT, RUNS
+from promiseplan.store.tables import INPUT, OUTBOX, OUTPUT
 
 
 def write_notifications(
-    connection: sa.Connection, run_id: int, tables: dict[str, pl.DataFrame], at: datetime
+    connection: sa.Connection,
+    run_id: int,
+    previous_run: int | None,
+    tables: dict[str, pl.DataFrame],
+    at: datetime,
 ) -> int:
-    previous_run = connection.execute(
-        sa.select(sa.func.max(RUNS.c.id)).where(RUNS.c.status == "succeeded", RUNS.c.id < run_id)
-    ).scalar()
+    """Outbox rows for run ``run_id``: every order whose status or promised date differs from
+    ``previous_run`` (the last succeeded run before it, if any)."""
     before: dict[str, tuple[str, Any]] = {}
     if previous_run is not None:
         orders = OUTPUT["orders"]

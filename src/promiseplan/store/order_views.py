@@ -9,7 +9,8 @@ from typing import Any, Literal, get_args
 
 import sqlalchemy as sa
 
-from promiseplan.store.tables import INPUT, OUTPUT, RUNS
+from promiseplan.store.runs import last_run
+from promiseplan.store.tables import INPUT, OUTPUT
 
 ORDERS, LINES = INPUT["orders"], INPUT["order_lines"]
 Sort = Literal["order", "customer", "created_at", "requested_date", "status", "promised_date"]
@@ -24,12 +25,6 @@ class OrderFilter:
     item: str | None = None
     promised_from: date | None = None
     promised_to: date | None = None
-
-
-def last_run(connection: sa.Connection) -> int | None:
-    return connection.execute(
-        sa.select(sa.func.max(RUNS.c.id)).where(RUNS.c.status == "succeeded")
-    ).scalar()
 
 
 def order_table(

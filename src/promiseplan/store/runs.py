@@ -49,7 +49,8 @@ def record_run(engine: sa.Engine, run_id: int, plan: Plan, finished_at: datetime
                 pl.col("seq").cast(pl.Int64), pl.lit(run_id).alias("run_id")
             )
             bulk_insert(connection, OUTPUT[name], rows)
-        write_notifications(connection, run_id, plan.tables, finished_at)
+        previous = last_run(connection, before=run_id)
+        write_notifications(connection, run_id, previous, plan.tables, finished_at)
         connection.execute(
             RUNS.update()
             .where(RUNS.c.id == run_id)
@@ -110,14 +111,21 @@ def run_outputs(engine: sa.Engine, run_id: int) -> dict[str, pl.DataFrame]:
     return out
 
 
+def last_run(connection: sa.Connection, before: int | None = None) -> int | None:
+    """The newest succeeded run (older than run ``before``, when given)."""
+    query = sa.select(sa.func.max(RUNS.c.id)).where(RUNS.c.status == "succeeded")
+    if before is not None:
+        query = query.where(RUNS.c.id < before)
+    newest: int | None = connection.execute(query).scalar()
+    return newest
+
+
 def last_promises(engine: sa.Engine) -> pl.DataFrame | None:
     """The promises of the newest succeeded run (its confirmations that are not unconfirmed),
     in the form of ``promises.csv``; None before the first run."""
     confirmations = OUTPUT["confirmations"]
     with engine.connect() as connection:
-        last = connection.execute(
-            sa.select(sa.func.max(RUNS.c.id)).where(RUNS.c.status == "succeeded")
-        ).scalar()
+        last = last_run(connection)
         if last is None:
             return None
         rows = connection.execute(

@@ -23,7 +23,8 @@ from promiseplan.store.frames import page as page_of
 from promiseplan.store.frames import row_counts, rows_frame, visible_columns
 from promiseplan.store.intake import find_order
 from promiseplan.store.keys import Principal, principal_for
-from promiseplan.store.order_views import SORTS, OrderFilter, Sort, last_run, order_table
+from promiseplan.store.order_views import SORTS, OrderFilter, Sort, order_table
+from promiseplan.store.runs import last_run
 from promiseplan.store.tables import INPUT, OUTPUT, RUNS
 from promiseplan.web import charts
 from promiseplan.web.projection import project
