@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from typing import Annotated, Any
 
@@ -13,8 +12,8 @@ from fastapi import Path as PathParam
 from promiseplan.api.deps import Engine, Planner, answers, invalid
 from promiseplan.model.settings import parse_now
 from promiseplan.service.clock import minute
-from promiseplan.service.executor import run_in_process
-from promiseplan.store import RunInProgress, list_runs
+from promiseplan.service.executor import run_unless_busy
+from promiseplan.store import list_runs
 from promiseplan.store.frames import page
 from promiseplan.store.tables import OUTPUT, RUNS
 
@@ -25,11 +24,6 @@ router = APIRouter(
     tags=["runs"],
     responses=answers("No such run or output"),
 )
-
-
-def start_in_background(database: sa.Engine, now: str | None, horizon_days: int | None) -> None:
-    with contextlib.suppress(RunInProgress):  # one is under way; the cadence brings the next
-        run_in_process(database, now, horizon_days)
 
 
 @router.post("", status_code=202)
@@ -47,7 +41,7 @@ def start(
         except ValueError as error:
             raise invalid("query", "now", message=str(error)) from error
     tasks.add_task(
-        start_in_background, database, now or minute(request.app.state.clock()), horizon_days
+        run_unless_busy, database, now or minute(request.app.state.clock()), horizon_days
     )
     return {"status": "started"}
 

@@ -4,6 +4,7 @@ down."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 
@@ -39,3 +40,12 @@ def run_in_process(
         raise RuntimeError(
             f"the planning run failed ({done.returncode}): {done.stderr.strip()[-2000:]}"
         )
+
+
+def run_unless_busy(
+    engine: sa.Engine, now: str | None = None, horizon_days: int | None = None
+) -> None:
+    """A run started on demand: when one is under way already, nothing (the cadence brings the
+    next)."""
+    with contextlib.suppress(RunInProgress):
+        run_in_process(engine, now, horizon_days)

@@ -55,12 +55,12 @@ def edit_table(engine: sa.Engine, name: str, edit: Edit) -> dict[str, int]:
         if edit.replace:
             kept = current.clear()
             removed = current
-        else:
+        else:  # a table with a key: _check_shape refused anything else
             gone = pl.DataFrame(edit.delete, schema=dict.fromkeys(key, pl.String()))
             issues += _unknown_keys(table, current, gone)
-            touched = pl.concat([new_rows.select(key), gone]) if key else gone
-            kept = current.join(touched, on=key, how="anti") if key else current
-            removed = current.join(touched, on=key, how="semi") if key else current.clear()
+            touched = pl.concat([new_rows.select(key), gone])
+            kept = current.join(touched, on=key, how="anti")
+            removed = current.join(touched, on=key, how="semi")
         after = {**frames, name: pl.concat([kept, new_rows])}
         issues += duplicate_keys(table, REQUEST, new_rows)
         issues += unknown_references(table, REQUEST, new_rows, after)

@@ -14,9 +14,9 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, HTTPExcepti
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from promiseplan.api.runs import start_in_background
 from promiseplan.dataset.issues import DatasetError
 from promiseplan.service.clock import minute
+from promiseplan.service.executor import run_unless_busy
 from promiseplan.store import list_runs
 from promiseplan.store.datasets import import_upload
 from promiseplan.store.frames import page as page_of
@@ -101,7 +101,7 @@ def home(request: Request, _: Planner) -> Response:
 def run_now(request: Request, _: Planner, tasks: BackgroundTasks) -> Response:
     """Starts a run in a process of its own; answers the progress box that polls itself."""
     engine: sa.Engine = request.app.state.engine
-    tasks.add_task(start_in_background, engine, minute(request.app.state.clock()), None)
+    tasks.add_task(run_unless_busy, engine, minute(request.app.state.clock()), None)
     if not request.headers.get("HX-Request"):
         return RedirectResponse("/cockpit", status_code=303)  # the page shows the running run
     with engine.connect() as connection:
