@@ -1,10 +1,18 @@
-"""Small inline datasets for scenario tests, and running them through the CLI contract."""
+"""Small inline datasets for scenario tests, running them through the CLI contract, and
+serving a database as a user would."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import polars as pl
 from typer.testing import CliRunner
 
@@ -43,3 +51,30 @@ def plan_folder(dataset: Path, out: Path, *options: str) -> dict[str, list[dict[
 
 def pick(rows: list[dict[str, Any]], *columns: str) -> list[tuple[Any, ...]]:
     return [tuple(r[c] for c in columns) for r in rows]
+
+
+@contextmanager
+def serving(url: str, *options: str) -> Iterator[str]:
+    """``promiseplan serve`` as a user starts it, on a free loopback port, until it answers
+    /health; yields its base URL and stops it afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    command = [sys.executable, "-m", "promiseplan.cli", "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        [*command, "--database", url, *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

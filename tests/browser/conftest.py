@@ -3,15 +3,11 @@ user starts it, on the bundled flower-shop example."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -19,6 +15,7 @@ from promiseplan.cli import example_dataset
 from promiseplan.dataset.load import load_dataset
 from promiseplan.store import import_dataset, list_runs, open_database, upgrade
 from promiseplan.store.keys import create_key
+from tests.helpers import serving
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
@@ -31,12 +28,6 @@ class Shop:
     url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     folder = tmp_path_factory.mktemp("shop")
@@ -45,27 +36,13 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     upgrade(engine)
     import_dataset(engine, load_dataset(example_dataset()))
     key = create_key(engine, "planner")
-    port = _free_port()
-    command = [sys.executable, "-m", "promiseplan.cli", "serve", "--port", str(port)]
-    command += ["--every", "24h", "--now", "2026-03-03T10:00", "--database", url]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with serving(url, "--every", "24h", "--now", "2026-03-03T10:00") as base:
         for _ in range(300):  # the cadence's run at start-up
             runs = list_runs(engine)
             if runs and runs[-1]["status"] != "running":
                 break
             time.sleep(0.2)
         yield Shop(base, key, url)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,6 @@ the planner loop confirming them, the promise read back."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,13 +13,8 @@ from promiseplan.dataset.load import load_dataset
 from promiseplan.service.cadence import parse_every
 from promiseplan.store import import_dataset, open_database, upgrade
 from promiseplan.store.keys import create_key
+from tests.helpers import serving
 from tests.integration.conftest import Hooks, with_contacts
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_parse_every() -> None:
@@ -42,32 +34,7 @@ def test_served_orders_are_confirmed_and_the_customer_hears_back(
         engine, load_dataset(with_contacts(tmp_path, f"http://127.0.0.1:{hooks.server_port}/hook"))
     )
     planner, customer = create_key(engine, "planner"), create_key(engine, "customer", "C1")
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "promiseplan.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--every",
-            "2s",
-            "--database",
-            url,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with serving(url, "--every", "2s") as base:
         answer = httpx.post(
             f"{base}/orders",
             json={"order": "WEB-1", "lines": [{"item": "MUG", "quantity": 1}]},
@@ -94,6 +61,3 @@ def test_served_orders_are_confirmed_and_the_customer_hears_back(
             time.sleep(0.1)
         web = next(h for h in hooks.received if h["order"] == "WEB-1")
         assert web["event"] == "new" and web["promised_date"] == promise["promised_date"]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

@@ -36,9 +36,14 @@ def html(figure: go.Figure, name: str) -> str:
     )
 
 
-def run_trends(runs: list[dict[str, Any]]) -> str:
+def _succeeded(runs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The runs with KPIs and their axis labels."""
     done = [r for r in runs if r["kpis"]]
-    labels = [f"#{r['id']} {r['now']:%m-%d %H:%M}" for r in done]
+    return done, [f"#{r['id']} {r['now']:%m-%d %H:%M}" for r in done]
+
+
+def run_trends(runs: list[dict[str, Any]]) -> str:
+    done, labels = _succeeded(runs)
     figure = go.Figure()
     for status, colour in STATUS_COLOURS.items():
         figure.add_bar(
@@ -66,10 +71,10 @@ def run_trends(runs: list[dict[str, Any]]) -> str:
 
 
 def spend_trend(runs: list[dict[str, Any]]) -> str:
-    done = [r for r in runs if r["kpis"]]
+    done, labels = _succeeded(runs)
     figure = go.Figure(
         go.Scatter(
-            x=[f"#{r['id']} {r['now']:%m-%d %H:%M}" for r in done],
+            x=labels,
             y=[r["kpis"]["purchase_spend"] for r in done],
             mode="lines+markers",
             name="purchase spend",
