@@ -3,7 +3,6 @@ last run left, by the same rules as the batch run and without changing that stat
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -67,9 +66,7 @@ class Promiser:
                 raise ValueError(f"lines[{i}]: the quantity must be at least 1")
         order = self._order(request, created_at or self.settings.now)
         rows = self.run.promise(order)
-        (_, _, status, _, promised, _, reason) = order_rows(
-            dataclasses.replace(self.problem, orders=[order]), rows
-        )[0]
+        (_, _, status, _, promised, _, reason) = order_rows(self.problem, [order], rows)[0]
         schedule = [
             {
                 "line": r.line,

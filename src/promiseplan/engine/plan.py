@@ -12,7 +12,7 @@ from promiseplan.dataset.schema import OUTPUT_TABLES, Kind, output_kind
 from promiseplan.engine.orders import ScheduleLine
 from promiseplan.engine.state import State
 from promiseplan.model.build import line_sort_key
-from promiseplan.model.problem import Problem
+from promiseplan.model.problem import Order, Problem
 
 
 @dataclass
@@ -59,7 +59,7 @@ def assemble(problem: Problem, state: State, rows: list[ScheduleLine]) -> Plan:
             for r in rows
         ],
     )
-    orders = _frame("orders", order_rows(problem, rows))
+    orders = _frame("orders", order_rows(problem, problem.orders, rows))
     prices = {(s.id, s.item, s.location): s for sl in problem.suppliers.values() for s in sl}
     procurement = _frame(
         "procurement_plan",
@@ -155,12 +155,15 @@ def order_status(statuses: list[str]) -> str:
     return "late" if "late" in confirmed else "on_time"
 
 
-def order_rows(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, ...]]:
+def order_rows(
+    problem: Problem, decided: list[Order], rows: list[ScheduleLine]
+) -> list[tuple[Any, ...]]:
+    """The rows of orders.csv for ``decided`` orders, from their schedule lines."""
     by_order: dict[str, list[ScheduleLine]] = defaultdict(list)
     for r in rows:
         by_order[r.order].append(r)
     out = []
-    for order in sorted(problem.orders, key=lambda o: o.id):
+    for order in sorted(decided, key=lambda o: o.id):
         mine = by_order.get(order.id, [])
         status = order_status([r.status for r in mine]) if mine else "on_time"
         promised = max((r.promised for r in mine if r.promised is not None), default=None)

@@ -21,6 +21,7 @@ log = logging.getLogger("promiseplan.promiser")
 
 
 def _build(url: str, run_id: int, now: str) -> Promiser:
+    from promiseplan.dataset.load import Dataset
     from promiseplan.pipeline import fewer_collections, resolve_settings, with_last_promises
     from promiseplan.store import load_snapshot, open_database
     from promiseplan.store.runs import last_promises
@@ -39,7 +40,7 @@ def _build(url: str, run_id: int, now: str) -> Promiser:
     tables["orders"] = tables["orders"].filter(tables["orders"]["order"].is_in(planned))
     lines = tables["order_lines"]
     tables["order_lines"] = lines.filter(lines["order"].is_in(planned))
-    dataset = type(dataset)(tables, dataset.settings, dataset.has_promises)
+    dataset = Dataset(tables, dataset.settings, dataset.has_promises)
     engine.dispose()
     with fewer_collections():
         return Promiser(dataset, resolve_settings(dataset, now))
