@@ -1,0 +1,173 @@
+"""The fast engine: the rules of the reference engine on numpy arrays, compiled with numba.
+
+Same decisions, plans and reasons as ``engine.reference`` (tests compare the two on many
+datasets); the search for supply runs on explicit stacks because numba cannot cache recursive
+functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
+from promiseplan.engine.fast.decide import (
+    R_ARRIVAL,
+    R_LANE,
+    R_LINE,
+    R_NODE,
+    R_ORDER,
+    R_PROMISED,
+    R_QTY,
+    R_SHIP,
+    R_STATUS,
+    UNCONFIRMED,
+    decide_orders,
+)
+from promiseplan.engine.fast.reasons import write_reasons
+from promiseplan.engine.fast.search import new_memo
+from promiseplan.engine.fast.state import N_PARENT, State, new_state
+from promiseplan.engine.orders import ScheduleLine
+from promiseplan.engine.plan import Plan, assemble
+from promiseplan.engine.state import Production, Transfer
+from promiseplan.model.problem import Problem
+
+Progress = Callable[[int, int], None]
+CHUNK = 2000
+"""Orders decided per call into the compiled code (progress is reported between calls)."""
+
+_STATUS = ("on_time", "late", "unconfirmed")
+
+
+@dataclass
+class Decisions:
+    """What a run decided, as ``assemble`` reads it from the reference engine's State."""
+
+    purchases: dict[tuple[str, str, str, int], int]
+    productions: list[Production]
+    transfers: list[Transfer]
+    hours: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+
+
+def plan(problem: Problem, progress: Progress | None = None) -> Plan:
+    """Decide every open order in priority order and derive the plans. Pure: no I/O, no clock."""
+    indexed = index_problem(problem)
+    a = indexed.arrays
+    state = new_state(a, indexed.initial_stock)
+    memo = new_memo()
+    total = len(problem.orders)
+    parts: list[tuple[Array, ...]] = []
+    for first in range(0, total, CHUNK):
+        stop = min(first + CHUNK, total)
+        parts.append(decide_orders(a, state, memo, first, stop))
+        if progress is not None:
+            progress(stop, total)
+    rows, row_cost, nodes, values, made, made_hours, moved = _joined(parts)
+    reasons = write_reasons(problem, indexed, rows, nodes, values)
+    schedule = _schedule(problem, indexed, rows, row_cost, reasons)
+    return assemble(problem, _decisions(problem, indexed, state, made, made_hours, moved), schedule)  # type: ignore[arg-type]
+
+
+def _joined(parts: list[tuple[Array, ...]]) -> tuple[Array, ...]:
+    if not parts:
+        empty = (
+            np.zeros((0, 16), dtype=np.int64),
+            np.zeros(0),
+            np.zeros((0, 11), dtype=np.int64),
+            np.zeros((0, 2)),
+            np.zeros((0, 6), dtype=np.int64),
+            np.zeros(0),
+            np.zeros((0, 7), dtype=np.int64),
+        )
+        return empty
+    joined = []
+    node_offsets = np.cumsum([0] + [p[2].shape[0] for p in parts[:-1]])
+    for column in range(7):
+        pieces = [p[column] for p in parts]
+        if column == 0:  # rows point at nodes of their own part
+            pieces = [piece.copy() for piece in pieces]
+            for piece, offset in zip(pieces, node_offsets, strict=True):
+                mask = piece[:, R_NODE] >= 0
+                piece[mask, R_NODE] += offset
+        if column == 2:
+            pieces = [piece.copy() for piece in pieces]
+            for piece, offset in zip(pieces, node_offsets, strict=True):
+                mask = piece[:, N_PARENT] >= 0
+                piece[mask, N_PARENT] += offset
+        joined.append(np.concatenate(pieces))
+    return tuple(joined)
+
+
+def _schedule(
+    problem: Problem, indexed: Indexed, rows: Array, row_cost: Array, reasons: list[str]
+) -> list[ScheduleLine]:
+    orders = problem.orders
+    lines = [line for order in orders for line in order.lines]
+    lanes = indexed.delivery_lanes
+    out = []
+    for row, cost, reason in zip(rows.tolist(), row_cost.tolist(), reasons, strict=True):
+        order = orders[row[R_ORDER]]
+        line = lines[row[R_LINE]]
+        if row[R_STATUS] == UNCONFIRMED:
+            out.append(
+                ScheduleLine(
+                    order.id, line.line, line.item, row[R_QTY], "unconfirmed", None, None, "", "",
+                    reason,
+                )
+            )
+            continue
+        lane = lanes[row[R_LANE]]
+        out.append(
+            ScheduleLine(
+                order.id,
+                line.line,
+                line.item,
+                row[R_QTY],
+                _STATUS[row[R_STATUS]],
+                row[R_PROMISED],
+                row[R_SHIP],
+                lane.location,
+                lane.mode,
+                reason,
+                row[R_ARRIVAL],
+                cost,
+            )
+        )
+    return out
+
+
+def _decisions(
+    problem: Problem,
+    indexed: Indexed,
+    state: State,
+    made: Array,
+    made_hours: Array,
+    moved: Array,
+) -> Decisions:
+    items, locations, modes = indexed.items, indexed.locations, indexed.modes
+    purchases: dict[tuple[str, str, str, int], int] = {}
+    for sp, o in zip(*np.nonzero(state.purchases), strict=True):
+        s = indexed.suppliers[sp]
+        purchases[s.id, s.item, s.location, int(o)] = int(state.purchases[sp, o])
+    productions = [
+        Production(
+            items[item], locations[loc], indexed.resources[res][0], quantity, start, ready, hours,
+            (),
+        )
+        for (item, loc, res, quantity, start, ready), hours in zip(
+            made.tolist(), made_hours.tolist(), strict=True
+        )
+    ]
+    transfers = [
+        Transfer(items[item], locations[src], locations[dst], modes[mode], q, ship, arrival)
+        for item, src, dst, mode, q, ship, arrival in moved.tolist()
+    ]
+    hours = {
+        resource: state.hours[k].tolist()
+        for k, resource in enumerate(indexed.resources)
+        if state.hours[k].any()
+    }
+    del problem
+    return Decisions(purchases, productions, transfers, hours)

@@ -1,0 +1,284 @@
+"""The planning problem as numpy arrays: every id mapped to an integer index.
+
+Ids are numbered in sorted order, so comparing indices compares ids (the tie rules of
+planning.md compare location ids, modes and names). An item at a location is the single
+index ``item * n_locations + location``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from promiseplan.model.problem import DeliveryLane, Operation, Problem, Supplier, TransferLane
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Array = npt.NDArray[Any]
+
+NO_LIMIT = -1
+"""An absent capacity, orders-per-day or lateness limit."""
+
+
+class Arrays(NamedTuple):
+    """What the kernel reads; never changed while planning."""
+
+    last: int
+    """The horizon: the last day anything may arrive."""
+    weekday0: int
+    now_hour: int
+    n_locations: int
+    loc_closed: Ints
+    loc_cutoff: Ints
+    loc_orders_per_day: Ints
+    next_ship: Ints
+    """[location, day]: the first day from ``day`` on that the location ships, or -1."""
+    # transfer lanes, grouped by destination
+    tr_ptr: Ints
+    tr_source: Ints
+    tr_destination: Ints
+    tr_mode: Ints
+    tr_lead: Ints
+    tr_cost: Floats
+    tr_name: Ints
+    """Rank of "source/mode" among the names of all transfer lanes."""
+    # operations, grouped by item-location
+    op_ptr: Ints
+    op_resource: Ints
+    op_hours: Floats
+    op_lead: Ints
+    op_priority: Ints
+    op_name: Ints
+    op_item: Ints
+    op_location: Ints
+    bom_ptr: Ints
+    bom_item: Ints
+    bom_per: Floats
+    res_hours: Floats
+    res_closed: Ints
+    # suppliers, grouped by item-location
+    sp_ptr: Ints
+    sp_lead: Ints
+    sp_min: Ints
+    sp_lot: Ints
+    sp_price: Floats
+    sp_priority: Ints
+    sp_capacity: Ints
+    sp_name: Ints
+    # delivery lanes, grouped by region in (location, mode) order
+    dl_ptr: Ints
+    dl_location: Ints
+    dl_mode: Ints
+    dl_transit: Ints
+    dl_cost: Floats
+    dl_capacity: Ints
+    # orders in decision order
+    or_region: Ints
+    or_requested: Ints
+    or_has_requested: Ints
+    or_complete: Ints
+    or_max_late: Ints
+    or_modes: Ints
+    """Bit mask of allowed modes; -1 allows every mode."""
+    or_line_ptr: Ints
+    ln_item: Ints
+    ln_quantity: Ints
+    zobrist: Ints
+    """A random 64-bit number per item-location: visited sets hash to their xor."""
+
+
+@dataclass
+class Indexed:
+    """The arrays and the ids behind their indices."""
+
+    arrays: Arrays
+    items: list[str]
+    locations: list[str]
+    modes: list[str]
+    resources: list[tuple[str, str]]
+    transfer_lanes: list[TransferLane]
+    operations: list[Operation]
+    suppliers: list[Supplier]
+    delivery_lanes: list[DeliveryLane]
+    initial_stock: Ints
+    """[item-location, day] units arriving (on hand on day 0, receipts)."""
+
+
+def _index(values: list[str]) -> dict[str, int]:
+    return {v: i for i, v in enumerate(values)}
+
+
+def _int(values: list[int]) -> Ints:
+    return np.asarray(values, dtype=np.int64)
+
+
+def _float(values: list[float]) -> Floats:
+    return np.asarray(values, dtype=np.float64)
+
+
+def _ranks(names: list[str]) -> Ints:
+    order = sorted(set(names))
+    rank = _index(order)
+    return _int([rank[n] for n in names])
+
+
+def index_problem(problem: Problem) -> Indexed:
+    items = sorted(
+        set(problem.items)
+        | {line.item for order in problem.orders for line in order.lines}
+        | {c for ops in problem.operations.values() for op in ops for c, _ in op.components}
+    )
+    locations = sorted(problem.locations)
+    modes = sorted(
+        {lane.mode for lanes in problem.delivery_lanes.values() for lane in lanes}
+        | {lane.mode for lanes in problem.transfers_into.values() for lane in lanes}
+        | {m for order in problem.orders if order.modes for m in order.modes}
+    )
+    item_of, loc_of, mode_of = _index(items), _index(locations), _index(modes)
+    n_loc = len(locations)
+    days = problem.horizon + 1
+
+    def il(item: str, location: str) -> int:
+        return item_of[item] * n_loc + loc_of[location]
+
+    n_il = len(items) * n_loc
+    closed = _int([problem.locations[loc].closed for loc in locations])
+    cutoff = _int([problem.locations[loc].cutoff_hour for loc in locations])
+    per_day = _int([_limit(problem.locations[loc].orders_per_day) for loc in locations])
+    next_ship = np.full((n_loc, days + 1), -1, dtype=np.int64)
+    for x in range(n_loc):
+        for d in range(days - 1, -1, -1):
+            shut = closed[x] >> ((problem.weekday0 + d) % 7) & 1
+            past_cutoff = d == 0 and problem.now_hour >= cutoff[x]
+            next_ship[x, d] = next_ship[x, d + 1] if shut or past_cutoff else d
+
+    transfers = [
+        lane for loc in locations for lane in problem.transfers_into.get(loc, ())
+    ]
+    tr_count = [len(problem.transfers_into.get(loc, ())) for loc in locations]
+
+    op_list = []
+    op_count = np.zeros(n_il, dtype=np.int64)
+    for (item, loc), ops in problem.operations.items():
+        op_count[il(item, loc)] = len(ops)
+    for key in sorted(problem.operations, key=lambda k: il(*k)):
+        op_list += problem.operations[key]
+    resources = sorted(problem.resources)
+    res_of = {key: i for i, key in enumerate(resources)}
+
+    sp_list = []
+    sp_count = np.zeros(n_il, dtype=np.int64)
+    for (item, loc), sups in problem.suppliers.items():
+        sp_count[il(item, loc)] = len(sups)
+    for key in sorted(problem.suppliers, key=lambda k: il(*k)):
+        sp_list += problem.suppliers[key]
+
+    regions = sorted(
+        set(problem.delivery_lanes) | {o.region for o in problem.orders}
+    )
+    region_of = _index(regions)
+    lanes = [lane for r in regions for lane in problem.delivery_lanes.get(r, ())]
+    lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions]
+
+    orders = problem.orders
+    line_count = [len(o.lines) for o in orders]
+    lines = [line for o in orders for line in o.lines]
+
+    stock = np.zeros((n_il, days), dtype=np.int64)
+    for (item, loc), events in problem.stock.items():
+        for day, quantity in events:
+            if day < days:
+                stock[il(item, loc), day] += quantity
+
+    arrays = Arrays(
+        last=problem.horizon,
+        weekday0=problem.weekday0,
+        now_hour=problem.now_hour,
+        n_locations=n_loc,
+        loc_closed=closed,
+        loc_cutoff=cutoff,
+        loc_orders_per_day=per_day,
+        next_ship=next_ship,
+        tr_ptr=_ptr(tr_count),
+        tr_source=_int([loc_of[t.source] for t in transfers]),
+        tr_destination=_int([loc_of[t.destination] for t in transfers]),
+        tr_mode=_int([mode_of[t.mode] for t in transfers]),
+        tr_lead=_int([t.lead_time for t in transfers]),
+        tr_cost=_float([t.cost_per_unit for t in transfers]),
+        tr_name=_ranks([f"{t.source}/{t.mode}" for t in transfers]),
+        op_ptr=_ptr(op_count.tolist()),
+        op_resource=_int([res_of[op.resource, op.location] for op in op_list]),
+        op_hours=_float([op.hours_per_unit for op in op_list]),
+        op_lead=_int([op.lead_time for op in op_list]),
+        op_priority=_int([op.priority for op in op_list]),
+        op_name=_ranks([op.resource for op in op_list]),
+        op_item=_int([item_of[op.item] for op in op_list]),
+        op_location=_int([loc_of[op.location] for op in op_list]),
+        bom_ptr=_ptr([len(op.components) for op in op_list]),
+        bom_item=_int([item_of[c] for op in op_list for c, _ in op.components]),
+        bom_per=_float([per for op in op_list for _, per in op.components]),
+        res_hours=_float([problem.resources[r].hours_per_day for r in resources]),
+        res_closed=_int([problem.resources[r].closed for r in resources]),
+        sp_ptr=_ptr(sp_count.tolist()),
+        sp_lead=_int([s.lead_time for s in sp_list]),
+        sp_min=_int([s.min_quantity for s in sp_list]),
+        sp_lot=_int([s.lot_multiple for s in sp_list]),
+        sp_price=_float([s.unit_price for s in sp_list]),
+        sp_priority=_int([s.priority for s in sp_list]),
+        sp_capacity=_int([_limit(s.capacity_per_day) for s in sp_list]),
+        sp_name=_ranks([s.id for s in sp_list]),
+        dl_ptr=_ptr(lane_count),
+        dl_location=_int([loc_of[lane.location] for lane in lanes]),
+        dl_mode=_int([mode_of[lane.mode] for lane in lanes]),
+        dl_transit=_int([lane.transit_days for lane in lanes]),
+        dl_cost=_float([lane.cost_per_unit for lane in lanes]),
+        dl_capacity=_int([_limit(lane.capacity_per_day) for lane in lanes]),
+        or_region=_int([region_of[o.region] for o in orders]),
+        or_requested=_int([0 if o.requested_day is None else o.requested_day for o in orders]),
+        or_has_requested=_int([o.requested_day is not None for o in orders]),
+        or_complete=_int([o.ship_complete for o in orders]),
+        or_max_late=_int([_limit(o.max_lateness_days) for o in orders]),
+        or_modes=_int([_mode_mask(o.modes, mode_of) for o in orders]),
+        or_line_ptr=_ptr(line_count),
+        ln_item=_int([item_of[line.item] for line in lines]),
+        ln_quantity=_int([line.quantity for line in lines]),
+        zobrist=np.random.default_rng(20261125).integers(
+            np.iinfo(np.int64).min, np.iinfo(np.int64).max, n_il, dtype=np.int64
+        ),
+    )
+    return Indexed(
+        arrays,
+        items,
+        locations,
+        modes,
+        resources,
+        transfers,
+        op_list,
+        sp_list,
+        lanes,
+        stock,
+    )
+
+
+def _limit(value: int | None) -> int:
+    return NO_LIMIT if value is None else value
+
+
+def _ptr(counts: list[int]) -> Ints:
+    ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(counts, dtype=np.int64), out=ptr[1:])
+    return ptr
+
+
+def _mode_mask(modes: frozenset[str] | None, mode_of: dict[str, int]) -> int:
+    if modes is None:
+        return -1
+    if len(mode_of) > 62:
+        raise ValueError("the fast engine handles at most 62 transport modes")
+    mask = 0
+    for m in modes:
+        mask |= 1 << mode_of[m]
+    return mask

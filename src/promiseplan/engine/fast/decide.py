@@ -1,0 +1,622 @@
+"""Choosing ways and deciding orders: the fast engine's ``Ways`` and ``OrderPlanner``.
+
+A way is a row of integers (lane, quantity, ship day, arrival, available day, supply node,
+delayed by capacity, early) and its cost per unit. A decided line becomes a schedule row that
+keeps what its reason is written from (see ``reasons``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from promiseplan.engine.fast.arrays import Array, Arrays
+from promiseplan.engine.fast.search import Memo, earliest, rounded
+from promiseplan.engine.fast.state import (
+    NODES,
+    NONE,
+    PRODUCTIONS,
+    TRANSFERS,
+    N_PARENT,
+    State,
+    add,
+    checkpoint,
+    free_row,
+    full,
+    jit,
+    rollback,
+    settle,
+    ship,
+    ships,
+)
+from promiseplan.engine.fast.supply import FAIL, can_ship, could_ever_supply, supply
+
+EARLIEST = -(10**9)
+"""A target no way can meet: ask for the earliest way."""
+
+W_LANE, W_QTY, W_SHIP, W_ARRIVAL, W_AVAILABLE, W_NODE, W_DELAYED, W_EARLY = range(8)
+WAY_FIELDS = 8
+
+# schedule rows
+R_ORDER, R_LINE, R_QTY, R_STATUS, R_PROMISED, R_SHIP, R_LANE, R_ARRIVAL = range(8)
+R_KIND, R_AVAILABLE, R_DELAYED, R_NODE, R_WRAP, R_FAILED, R_BASE, R_ARG = range(8, 16)
+ROW_FIELDS = 16
+ON_TIME, LATE, UNCONFIRMED = 0, 1, 2
+EXPLAIN, REFUSE = 0, 1
+TOO_LATE, NO_LANE, BEYOND_HORIZON, NO_SOURCE = 1, 2, 3, 4
+
+_EMPTY = np.zeros(1, dtype=np.int64)
+
+
+@jit
+def _allowed(a: Arrays, order: int, lane: int) -> bool:
+    mask = a.or_modes[order]
+    return mask == -1 or (mask >> a.dl_mode[lane]) & 1 == 1
+
+
+@jit
+def _fits(a: Arrays, s: State, lane: int, quantity: int, day: int, capacity: bool) -> bool:
+    place = a.dl_location[lane]
+    if not can_ship(a, place, day):
+        return False
+    if not capacity:
+        return True
+    cap = a.dl_capacity[lane]
+    if cap >= 0 and cap - s.lane_units[lane, day] < quantity:
+        return False
+    per_day = a.loc_orders_per_day[place]
+    return per_day < 0 or ships(s, place, day) or s.shipped[place, day] < per_day
+
+
+@jit
+def ship_day(
+    a: Arrays, s: State, lane: int, quantity: int, available: int, target: int, capacity: bool
+) -> int:
+    """Just in time for ``target`` when the units can make it, else the earliest ship day."""
+    transit = a.dl_transit[lane]
+    last = a.last - transit
+    for day in range(min(target - transit, last), available - 1, -1):
+        if _fits(a, s, lane, quantity, day, capacity):
+            return day
+    for day in range(max(available, 0), last + 1):
+        if _fits(a, s, lane, quantity, day, capacity):
+            return day
+    return NONE
+
+
+@jit
+def evaluate(
+    a: Arrays,
+    s: State,
+    memo: Memo,
+    item: int,
+    quantity: int,
+    lane: int,
+    target: int,
+    way: Array,
+    costs: Array,
+    slot: int,
+) -> bool:
+    """The way over ``lane`` for ``quantity`` units into ``way`` (its cost per unit into
+    ``costs[slot]``): just in time for ``target`` when it can arrive by then, else as early as
+    it can. Its cost is measured by a tentative supply, rolled back."""
+    il = item * a.n_locations + a.dl_location[lane]
+    available = earliest(a, s, memo, il, quantity, _EMPTY, 0)
+    if available == NONE:
+        return False
+    while True:
+        day = ship_day(a, s, lane, quantity, available, target, True)
+        if day == NONE:
+            return False
+        early = day + a.dl_transit[lane] > target
+        mark = checkpoint(s)
+        node = supply(a, s, memo, il, quantity, day, _EMPTY, 0, early)
+        rollback(s, mark)
+        if node != FAIL:
+            break
+        available = day + 1  # earliest() was optimistic (resources shared along the chain)
+    costs[slot] = (a.dl_cost[lane] * quantity + s.node_values[node, 0]) / quantity
+    first_free = ship_day(a, s, lane, quantity, available, EARLIEST, False)
+    first = ship_day(a, s, lane, quantity, available, EARLIEST, True)
+    way[W_LANE], way[W_QTY], way[W_SHIP] = lane, quantity, day
+    way[W_ARRIVAL], way[W_AVAILABLE], way[W_NODE] = day + a.dl_transit[lane], available, node
+    way[W_DELAYED] = first_free != NONE and first != NONE and first_free < first
+    way[W_EARLY] = early
+    return True
+
+
+@jit
+def _cheaper(
+    a: Arrays, x: Array, cx: float, y: Array, cy: float
+) -> bool:
+    """Cheapest key: cost, arrival, location, mode."""
+    rx, ry = rounded(cx), rounded(cy)
+    if rx != ry:
+        return rx < ry
+    return _by_place(a, x, y, x[W_ARRIVAL] - y[W_ARRIVAL])
+
+
+@jit
+def _sooner(
+    a: Arrays, x: Array, cx: float, y: Array, cy: float
+) -> bool:
+    """Earliest key: arrival, cost, location, mode."""
+    if x[W_ARRIVAL] != y[W_ARRIVAL]:
+        return bool(x[W_ARRIVAL] < y[W_ARRIVAL])
+    rx, ry = rounded(cx), rounded(cy)
+    if rx != ry:
+        return rx < ry
+    return _by_place(a, x, y, 0)
+
+
+@jit
+def _by_place(a: Arrays, x: Array, y: Array, first: int) -> bool:
+    if first != 0:
+        return first < 0
+    lx, ly = a.dl_location[x[W_LANE]], a.dl_location[y[W_LANE]]
+    if lx != ly:
+        return bool(lx < ly)
+    return bool(a.dl_mode[x[W_LANE]] < a.dl_mode[y[W_LANE]])
+
+
+@jit
+def best(
+    a: Arrays,
+    s: State,
+    memo: Memo,
+    order: int,
+    item: int,
+    quantity: int,
+    target: int,
+    way: Array,
+    costs: Array,
+    slot: int,
+) -> bool:
+    """The cheapest way that arrives by ``target``, else the earliest."""
+    region = a.or_region[order]
+    found_on_time = False
+    found = False
+    trial = np.zeros(WAY_FIELDS, dtype=np.int64)
+    trial_cost = np.zeros(1)
+    for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
+        if not _allowed(a, order, lane):
+            continue
+        if not evaluate(a, s, memo, item, quantity, lane, target, trial, trial_cost, 0):
+            continue
+        on_time = trial[W_ARRIVAL] <= target
+        if on_time:
+            take = not found_on_time or _cheaper(a, trial, trial_cost[0], way, costs[slot])
+        else:
+            take = not found_on_time and (
+                not found or _sooner(a, trial, trial_cost[0], way, costs[slot])
+            )
+        if take:
+            way[:] = trial
+            costs[slot] = trial_cost[0]
+            found = True
+            found_on_time = found_on_time or on_time
+    return found
+
+
+@jit
+def most_by(
+    a: Arrays,
+    s: State,
+    memo: Memo,
+    item: int,
+    limit: int,
+    lane: int,
+    target: int,
+    way: Array,
+    costs: Array,
+    slot: int,
+) -> bool:
+    """The way over ``lane`` carrying the most units (up to ``limit``) that arrive by
+    ``target``."""
+    if (
+        evaluate(a, s, memo, item, limit, lane, target, way, costs, slot)
+        and way[W_ARRIVAL] <= target
+    ):
+        return True
+    found = False
+    trial = np.zeros(WAY_FIELDS, dtype=np.int64)
+    trial_cost = np.zeros(1)
+    il = item * a.n_locations + a.dl_location[lane]
+    transit = a.dl_transit[lane]
+    low, high = 1, limit - 1
+    while low <= high:
+        middle = (low + high) // 2
+        available = earliest(a, s, memo, il, middle, _EMPTY, 0)
+        last_ship = min(target - transit, a.last - transit)
+        if available == NONE or available > last_ship:
+            high = middle - 1
+            continue
+        if (
+            evaluate(a, s, memo, item, middle, lane, target, trial, trial_cost, 0)
+            and trial[W_ARRIVAL] <= target
+        ):
+            way[:] = trial
+            costs[slot] = trial_cost[0]
+            found = True
+            low = middle + 1
+        else:
+            high = middle - 1
+    return found
+
+
+@jit
+def commit(
+    a: Arrays, s: State, memo: Memo, item: int, way: Array
+) -> None:
+    """Reserve the way's stock, supply, lane capacity and the location's order count."""
+    lane = way[W_LANE]
+    place = a.dl_location[lane]
+    il = item * a.n_locations + place
+    node = supply(a, s, memo, il, way[W_QTY], way[W_SHIP], _EMPTY, 0, way[W_EARLY] != 0)
+    if node == FAIL:
+        raise RuntimeError("a way can no longer be supplied")
+    add(s, il, way[W_SHIP], -way[W_QTY])
+    ship(s, lane, place, way[W_SHIP], way[W_QTY])
+    way[W_NODE] = node
+
+
+# --- orders ------------------------------------------------------------------------------
+
+
+@jit
+def _too_late(a: Arrays, order: int, promised: int) -> bool:
+    if not a.or_has_requested[order] or a.or_max_late[order] < 0:
+        return False
+    return promised > a.or_requested[order] + a.or_max_late[order]
+
+
+@jit
+def _no_way(a: Arrays, s: State, order: int, item: int, quantity: int) -> int:
+    region = a.or_region[order]
+    any_lane = False
+    for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
+        if not _allowed(a, order, lane):
+            continue
+        any_lane = True
+        il = item * a.n_locations + a.dl_location[lane]
+        if free_row(s, il)[a.last] >= quantity or could_ever_supply(a, s, il):
+            return BEYOND_HORIZON
+    return NO_SOURCE if any_lane else NO_LANE
+
+
+@jit
+def _row(
+    a: Arrays,
+    rows: Array,
+    row_cost: Array,
+    n: int,
+    order: int,
+    line: int,
+    way: Array,
+    why: Array,
+    promised: int,
+    wrap: int,
+) -> int:
+    full(n, rows.shape[0])
+    r = rows[n]
+    r[:] = NONE
+    late = a.or_has_requested[order] != 0 and promised > a.or_requested[order]
+    r[R_ORDER], r[R_LINE], r[R_QTY] = order, line, way[W_QTY]
+    r[R_STATUS] = LATE if late else ON_TIME
+    r[R_PROMISED], r[R_SHIP], r[R_LANE], r[R_ARRIVAL] = promised, way[W_SHIP], way[W_LANE], way[
+        W_ARRIVAL
+    ]
+    explained = why if why[W_LANE] == way[W_LANE] else way
+    r[R_KIND] = EXPLAIN
+    r[R_AVAILABLE] = explained[W_AVAILABLE]
+    r[R_DELAYED] = explained[W_DELAYED]
+    r[R_NODE] = explained[W_NODE]
+    r[R_WRAP] = wrap
+    row_cost[n] = way[W_QTY] * a.dl_cost[way[W_LANE]]
+    return n + 1
+
+
+@jit
+def _refused(
+    rows: Array,
+    row_cost: Array,
+    n: int,
+    order: int,
+    line: int,
+    quantity: int,
+    failed: int,
+    base: int,
+    arg: int,
+) -> int:
+    full(n, rows.shape[0])
+    r = rows[n]
+    r[:] = NONE
+    r[R_ORDER], r[R_LINE], r[R_QTY], r[R_STATUS] = order, line, quantity, UNCONFIRMED
+    r[R_KIND], r[R_FAILED], r[R_BASE], r[R_ARG] = REFUSE, failed, base, arg
+    row_cost[n] = 0.0
+    return n + 1
+
+
+@jit
+def _refuse_all(
+    a: Arrays,
+    rows: Array,
+    row_cost: Array,
+    n: int,
+    order: int,
+    failed: int,
+    base: int,
+    arg: int,
+) -> int:
+    for line in range(a.or_line_ptr[order], a.or_line_ptr[order + 1]):
+        if a.ln_quantity[line] > 0:
+            n = _refused(rows, row_cost, n, order, line, a.ln_quantity[line], failed, base, arg)
+    return n
+
+
+@jit
+def _complete(
+    a: Arrays,
+    s: State,
+    memo: Memo,
+    order: int,
+    rows: Array,
+    row_cost: Array,
+    n: int,
+) -> int:
+    first_line, end_line = a.or_line_ptr[order], a.or_line_ptr[order + 1]
+    count = end_line - first_line
+    first = np.zeros((count, WAY_FIELDS), dtype=np.int64)
+    second = np.zeros((count, WAY_FIELDS), dtype=np.int64)
+    first_cost = np.zeros(count)
+    second_cost = np.zeros(count)
+    mark = checkpoint(s)
+    requested = a.or_requested[order] if a.or_has_requested[order] else NONE
+    target = requested if requested != NONE else 0
+    any_line = False
+    promised = 0
+    for i in range(count):
+        line = first_line + i
+        item, quantity = a.ln_item[line], a.ln_quantity[line]
+        if quantity <= 0:
+            continue
+        if not best(a, s, memo, order, item, quantity, target, first[i], first_cost, i):
+            rollback(s, mark)
+            why = _no_way(a, s, order, item, quantity)
+            return _refuse_all(a, rows, row_cost, n, order, line, why, quantity)
+        commit(a, s, memo, item, first[i])
+        promised = max(promised, first[i, W_ARRIVAL]) if any_line else first[i, W_ARRIVAL]
+        any_line = True
+    if not any_line:
+        return n
+    if requested != NONE:
+        promised = max(promised, requested)
+    if _too_late(a, order, promised):
+        rollback(s, mark)
+        return _refuse_all(a, rows, row_cost, n, order, NONE, TOO_LATE, promised)
+    rollback(s, mark)
+    final = promised
+    for i in range(count):
+        line = first_line + i
+        item, quantity = a.ln_item[line], a.ln_quantity[line]
+        if quantity <= 0:
+            continue
+        if not best(a, s, memo, order, item, quantity, promised, second[i], second_cost, i):
+            rollback(s, mark)
+            why = _no_way(a, s, order, item, quantity)
+            return _refuse_all(a, rows, row_cost, n, order, line, why, quantity)
+        commit(a, s, memo, item, second[i])
+        final = max(final, second[i, W_ARRIVAL])
+    if _too_late(a, order, final):
+        rollback(s, mark)
+        return _refuse_all(a, rows, row_cost, n, order, NONE, TOO_LATE, final)
+    slowest = NONE
+    lines = 0
+    for i in range(count):
+        if a.ln_quantity[first_line + i] <= 0:
+            continue
+        lines += 1
+        if slowest == NONE or first[i, W_ARRIVAL] > first[slowest, W_ARRIVAL]:
+            slowest = i
+    for i in range(count):
+        if a.ln_quantity[first_line + i] <= 0:
+            continue
+        wrap = NONE
+        if i != slowest and lines > 1 and first[i, W_ARRIVAL] < final:
+            wrap = first_line + slowest
+        n = _row(a, rows, row_cost, n, order, first_line + i, second[i], first[i], final, wrap)
+    return n
+
+
+@jit
+def _fill(
+    a: Arrays,
+    s: State,
+    memo: Memo,
+    order: int,
+    line: int,
+    left: int,
+    target: int,
+    rows: Array,
+    row_cost: Array,
+    n: int,
+) -> tuple[int, int]:
+    """Cheapest ways first, each carrying as much as arrives by ``target``; what is left and
+    the number of rows."""
+    item = a.ln_item[line]
+    region = a.or_region[order]
+    way = np.zeros(WAY_FIELDS, dtype=np.int64)
+    trial = np.zeros(WAY_FIELDS, dtype=np.int64)
+    costs = np.zeros(2)
+    none = np.full(WAY_FIELDS, NONE, dtype=np.int64)
+    while left > 0:
+        found = False
+        for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
+            if not _allowed(a, order, lane):
+                continue
+            if not most_by(a, s, memo, item, left, lane, target, trial, costs, 1):
+                continue
+            if not found or _cheaper(a, trial, costs[1], way, costs[0]):
+                way[:] = trial
+                costs[0] = costs[1]
+                found = True
+        if not found:
+            break
+        commit(a, s, memo, item, way)
+        promised = way[W_ARRIVAL]
+        if a.or_has_requested[order]:
+            promised = max(promised, a.or_requested[order])
+        n = _row(a, rows, row_cost, n, order, line, way, none, promised, NONE)
+        left -= way[W_QTY]
+    return left, n
+
+
+@jit
+def _split(
+    a: Arrays,
+    s: State,
+    memo: Memo,
+    order: int,
+    line: int,
+    rows: Array,
+    row_cost: Array,
+    n: int,
+) -> int:
+    item = a.ln_item[line]
+    region = a.or_region[order]
+    has_requested = a.or_has_requested[order] != 0
+    target = a.or_requested[order] if has_requested else 0
+    left, n = _fill(a, s, memo, order, line, a.ln_quantity[line], target, rows, row_cost, n)
+    trial = np.zeros(WAY_FIELDS, dtype=np.int64)
+    costs = np.zeros(1)
+    base, arg = NONE, NONE
+    while left > 0:
+        date = NONE
+        for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
+            if not _allowed(a, order, lane):
+                continue
+            if evaluate(a, s, memo, item, 1, lane, EARLIEST, trial, costs, 0) and (
+                date == NONE or trial[W_ARRIVAL] < date
+            ):
+                date = trial[W_ARRIVAL]
+        if date == NONE:
+            base, arg = _no_way(a, s, order, item, left), left
+            break
+        promised = max(date, a.or_requested[order]) if has_requested else date
+        if _too_late(a, order, promised):
+            base, arg = TOO_LATE, promised
+            break
+        before = left
+        left, n = _fill(a, s, memo, order, line, left, date, rows, row_cost, n)
+        if left == before:
+            base, arg = _no_way(a, s, order, item, left), left
+            break
+    if left > 0:
+        n = _refused(rows, row_cost, n, order, line, left, NONE, base, arg)
+    return n
+
+
+@jit
+def decide(
+    a: Arrays,
+    s: State,
+    memo: Memo,
+    order: int,
+    rows: Array,
+    row_cost: Array,
+) -> int:
+    """Decide one order; its schedule rows go into ``rows``; how many."""
+    if a.or_complete[order]:
+        return _complete(a, s, memo, order, rows, row_cost, 0)
+    n = 0
+    for line in range(a.or_line_ptr[order], a.or_line_ptr[order + 1]):
+        if a.ln_quantity[line] > 0:
+            n = _split(a, s, memo, order, line, rows, row_cost, n)
+    return n
+
+
+@jit
+def _grow(array: Array, needed: int) -> Array:
+    if needed <= array.shape[0]:
+        return array
+    size = max(needed, 2 * array.shape[0])
+    shape = (size,) + array.shape[1:]
+    grown = np.zeros(shape, dtype=array.dtype)
+    grown[: array.shape[0]] = array
+    return grown
+
+
+@jit
+def decide_orders(
+    a: Arrays, s: State, memo: Memo, first: int, stop: int
+) -> tuple[Array, Array, Array, Array, Array, Array, Array]:
+    """Decide orders ``first`` to ``stop - 1`` one after the other; what they decided: schedule
+    rows and their transport cost, the supply nodes the reasons are written from, productions
+    and their hours, transfers."""
+    rows = np.zeros((1024, ROW_FIELDS), dtype=np.int64)
+    row_cost = np.zeros(1024)
+    nodes = np.zeros((1024, s.nodes.shape[1]), dtype=np.int64)
+    node_values = np.zeros((1024, 2))
+    made = np.zeros((64, 6), dtype=np.int64)
+    made_hours = np.zeros(64)
+    moved = np.zeros((64, 7), dtype=np.int64)
+    order_rows = np.zeros((s.options.shape[0], ROW_FIELDS), dtype=np.int64)
+    order_cost = np.zeros(s.options.shape[0])
+    n_rows = n_nodes = n_made = n_moved = 0
+    for order in range(first, stop):
+        memo.clear()  # entries are for versions of the state that do not come back
+        settle(s)
+        s.count[NODES] = 0
+        s.count[PRODUCTIONS] = 0
+        s.count[TRANSFERS] = 0
+        count = decide(a, s, memo, order, order_rows, order_cost)
+        # keep the supply nodes the rows' reasons read, with everything under them
+        total = s.count[NODES]
+        keep = np.full(total, NONE, dtype=np.int64)
+        for i in range(count):
+            node = order_rows[i, R_NODE]
+            if node != NONE:
+                keep[node] = 0
+        kept = 0
+        for k in range(total):
+            parent = s.nodes[k, N_PARENT]
+            if keep[k] == 0 or (parent != NONE and keep[parent] >= 0):
+                keep[k] = n_nodes + kept
+                kept += 1
+        nodes = _grow(nodes, n_nodes + kept)
+        node_values = _grow(node_values, n_nodes + kept)
+        for k in range(total):
+            if keep[k] >= 0:
+                j = keep[k]
+                nodes[j] = s.nodes[k]
+                parent = s.nodes[k, N_PARENT]
+                nodes[j, N_PARENT] = keep[parent] if parent != NONE else NONE
+                node_values[j] = s.node_values[k]
+        n_nodes += kept
+        rows = _grow(rows, n_rows + count)
+        row_cost = _grow(row_cost, n_rows + count)
+        for i in range(count):
+            rows[n_rows + i] = order_rows[i]
+            node = order_rows[i, R_NODE]
+            rows[n_rows + i, R_NODE] = keep[node] if node != NONE else NONE
+            row_cost[n_rows + i] = order_cost[i]
+        n_rows += count
+        k = s.count[PRODUCTIONS]
+        made = _grow(made, n_made + k)
+        made_hours = _grow(made_hours, n_made + k)
+        made[n_made : n_made + k] = s.productions[:k]
+        made_hours[n_made : n_made + k] = s.production_hours[:k]
+        n_made += k
+        k = s.count[TRANSFERS]
+        moved = _grow(moved, n_moved + k)
+        moved[n_moved : n_moved + k] = s.transfers[:k]
+        n_moved += k
+    settle(s)
+    return (
+        rows[:n_rows].copy(),
+        row_cost[:n_rows].copy(),
+        nodes[:n_nodes].copy(),
+        node_values[:n_nodes].copy(),
+        made[:n_made].copy(),
+        made_hours[:n_made].copy(),
+        moved[:n_moved].copy(),
+    )

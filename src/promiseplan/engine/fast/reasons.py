@@ -1,0 +1,231 @@
+"""The sentences of the fast engine's reasons, written after the run from its rows and supply
+nodes, word for word as the reference engine writes them (``engine.orders``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from promiseplan.engine.fast.arrays import Array, Indexed
+from promiseplan.engine.fast.decide import (
+    BEYOND_HORIZON,
+    NO_LANE,
+    NO_SOURCE,
+    R_ARG,
+    R_ARRIVAL,
+    R_AVAILABLE,
+    R_BASE,
+    R_DELAYED,
+    R_FAILED,
+    R_KIND,
+    R_LANE,
+    R_LINE,
+    R_NODE,
+    R_ORDER,
+    R_PROMISED,
+    R_QTY,
+    R_SHIP,
+    R_WRAP,
+    REFUSE,
+    TOO_LATE,
+)
+from promiseplan.engine.fast.state import (
+    N_A,
+    N_B,
+    N_CODE,
+    N_IL,
+    N_KIND,
+    N_MISSING,
+    N_PARENT,
+    N_READY,
+    N_SOURCE,
+    PURCHASE,
+    STOCK,
+    TRANSFER,
+)
+from promiseplan.model.problem import Order, Problem
+
+CODES = ("stock", "lead_time", "capacity", "material")
+
+
+class Writer:
+    def __init__(self, problem: Problem, indexed: Indexed, nodes: Array, values: Array) -> None:
+        self.problem = problem
+        self.ix = indexed
+        self.a = indexed.arrays
+        self.nodes = nodes
+        self.values = values
+        self.date: Callable[[int], date] = problem.date
+        children: dict[int, list[int]] = {}
+        for k, parent in enumerate(nodes[:, N_PARENT].tolist()):
+            if parent >= 0:
+                children.setdefault(parent, []).append(k)
+        self.children = children
+        self.transfers = indexed.transfer_lanes
+        self.operations = indexed.operations
+        self.suppliers = indexed.suppliers
+        self.lanes = indexed.delivery_lanes
+        self._details: dict[int, str] = {}
+
+    def _item(self, il: int) -> str:
+        return self.ix.items[il // len(self.ix.locations)]
+
+    # --- supply details ----------------------------------------------------------------------
+    def detail(self, k: int) -> str:
+        text = self._details.get(k)
+        if text is None:
+            text = self._details[k] = self._detail(k)
+        return text
+
+    def _detail(self, k: int) -> str:
+        node = self.nodes[k]
+        d = self.date
+        kind, source, ready = int(node[N_KIND]), int(node[N_SOURCE]), int(node[N_READY])
+        item = self._item(int(node[N_IL]))
+        missing = int(node[N_MISSING])
+        if kind == PURCHASE:
+            s = self.suppliers[source]
+            if node[N_A] > 1:
+                return (
+                    f"supplier {s.id} delivers at most {s.capacity_per_day} {s.item} "
+                    f"a day to {s.location}; the last lot arrives on {d(ready)}"
+                )
+            return (
+                f"the purchase from {s.id} arrives at {s.location} on {d(ready)} "
+                f"(lead time {s.lead_time} days)"
+            )
+        below = self.children.get(k, [])
+        if kind == TRANSFER:
+            lane = self.transfers[source]
+            ship = int(node[N_A])
+            text = (
+                f"{missing} {item} come from {lane.source} by {lane.mode}, shipped "
+                f"{d(ship)}, arriving {d(ship + lane.lead_time)} "
+                f"(lead time {lane.lead_time} days)"
+            )
+            up = below[0]
+            if self.nodes[up, N_KIND] != STOCK:
+                text += f"; at {lane.source}: {self.detail(up)}"
+            return text
+        op = self.operations[source]
+        hours = float(self.values[k, 1])
+        made = (
+            f"{missing} {op.item} are made at {op.location} on {op.resource} "
+            f"({hours:g} hours, {d(int(node[N_A]))} to {d(int(node[N_B]))}), "
+            f"ready on {d(ready)}"
+        )
+        waits = [c for c in below if self.nodes[c, N_KIND] != STOCK]
+        if not waits:
+            return made
+        arrivals = "; ".join(
+            f"{self._item(int(self.nodes[c, N_IL]))}: {self.detail(c)}" for c in waits
+        )
+        return f"{made} once components arrive ({arrivals})"
+
+    # --- rows --------------------------------------------------------------------------------
+    def explain(self, row: Array, order: Order, item: str) -> str:
+        d = self.date
+        lane = self.lanes[int(row[R_LANE])]
+        trip = (
+            f"ships {d(int(row[R_SHIP]))} from {lane.location} by {lane.mode}, "
+            f"arrives {d(int(row[R_ARRIVAL]))}"
+        )
+        promised = int(row[R_PROMISED])
+        requested = order.requested_day
+        if row[R_DELAYED] and (requested is None or promised > requested):
+            limits = []
+            if lane.capacity_per_day is not None:
+                limits.append(
+                    f"the {lane.mode} lane {lane.location} -> {lane.region} "
+                    f"({lane.capacity_per_day} units a day)"
+                )
+            place = self.problem.locations[lane.location]
+            if place.orders_per_day is not None:
+                limits.append(f"{lane.location}'s {place.orders_per_day} orders a day")
+            return (
+                f"capacity: {' and '.join(limits) or 'shipping'} is full before "
+                f"{d(int(row[R_SHIP]))}; {trip}"
+            )
+        node = int(row[R_NODE])
+        if self.nodes[node, N_KIND] == STOCK:
+            available = int(row[R_AVAILABLE])
+            if available > 0 and requested is not None and promised > requested:
+                return f"stock: no {item} free at {lane.location} until {d(available)}; {trip}"
+            return f"stock: {int(row[R_QTY])} {item} in stock at {lane.location}; {trip}"
+        code = CODES[int(self.nodes[node, N_CODE])]
+        return f"{code}: no {item} at {lane.location} until {self.detail(node)}; {trip}"
+
+    def refusal(self, row: Array, order: Order, item: str) -> str:
+        d = self.date
+        base = int(row[R_BASE])
+        arg = int(row[R_ARG])
+        if base == TOO_LATE:
+            assert order.requested_day is not None
+            return (
+                f"too_late: the earliest promise, {d(arg)}, is more than "
+                f"{order.max_lateness_days} days after the requested date "
+                f"{d(order.requested_day)}"
+            )
+        if base == NO_LANE:
+            modes = f" by {', '.join(sorted(order.modes))}" if order.modes else ""
+            return f"no_source: no delivery lane reaches region {order.region}{modes}"
+        if base == BEYOND_HORIZON:
+            return (
+                f"beyond_horizon: {arg} {item} cannot reach region {order.region} by "
+                f"{d(self.problem.horizon)} (the planning horizon)"
+            )
+        assert base == NO_SOURCE
+        places = sorted(
+            {
+                lane.location
+                for lane in self.problem.delivery_lanes.get(order.region, ())
+                if order.modes is None or lane.mode in order.modes
+            }
+        )
+        return (
+            f"no_source: no {item} left at {', '.join(places)} and nothing can make, buy or "
+            f"move more"
+        )
+
+
+def write_reasons(
+    problem: Problem, indexed: Indexed, rows: Array, nodes: Array, values: Array
+) -> list[str]:
+    """The reason of every schedule row."""
+    writer = Writer(problem, indexed, nodes, values)
+    orders = problem.orders
+    lines = [line for order in orders for line in order.lines]
+    reasons: list[str] = []
+    own: dict[tuple[int, int], str] = {}
+    wrapped: list[int] = []
+    for i, row in enumerate(rows):
+        order = orders[int(row[R_ORDER])]
+        line = int(row[R_LINE])
+        item = lines[line].item
+        if row[R_KIND] == REFUSE:
+            failed = int(row[R_FAILED])
+            if failed >= 0:
+                text = writer.refusal(row, order, lines[failed].item)
+                if failed != line:
+                    code, _, detail = text.partition(": ")
+                    text = (
+                        f"{code}: ships complete with line {lines[failed].line} "
+                        f"({lines[failed].item}), which cannot be confirmed: {detail}"
+                    )
+            else:
+                text = writer.refusal(row, order, item)
+        else:
+            text = writer.explain(row, order, item)
+            own[int(row[R_ORDER]), line] = text
+            if row[R_WRAP] >= 0:
+                wrapped.append(i)
+        reasons.append(text)
+    for i in wrapped:
+        row = rows[i]
+        slowest = int(row[R_WRAP])
+        code, _, detail = own[int(row[R_ORDER]), slowest].partition(": ")
+        reasons[i] = (
+            f"{code}: ships complete with line {lines[slowest].line} "
+            f"({lines[slowest].item}): {detail}"
+        )
+    return reasons

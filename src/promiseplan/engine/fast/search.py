@@ -1,0 +1,401 @@
+"""When units can be at a location: the fast engine's ``Sourcing.earliest`` and ``sources``.
+
+The reference engine recurses down the chain of supply; numba cannot cache recursive
+functions, so the recursion runs on an explicit stack of frames here. A frame's visited set
+is the chain of item-locations above it (``path``), hashed by xor for the memo.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import types
+from numba.typed import Dict
+
+from promiseplan.engine.fast.arrays import Array, Arrays
+from promiseplan.engine.fast.state import (
+    EPS,
+    NONE,
+    OPTIONS,
+    PRODUCTION,
+    PURCHASE,
+    TAKEN,
+    TRANSFER,
+    VERSION,
+    State,
+    free_row,
+    full,
+    jit,
+)
+
+MEMO_SIZE = 500_000
+Memo = Dict
+
+# earliest-day frames
+E_IL, E_QTY, E_DEPTH, E_PHASE, E_START, E_END, E_MISSING, E_BEST = range(8)
+E_STAGE, E_K, E_C, E_READY, E_HASH, E_INNER = range(8, 14)
+# phases
+START, PLATEAU, SOURCES, AFTER_TRANSFER, AFTER_COMPONENT = range(5)
+
+
+def new_memo() -> Memo:
+    return Dict.empty(key_type=types.UniTuple(types.int64, 4), value_type=types.int64)
+
+
+@jit
+def weekday(a: Arrays, day: int) -> int:
+    return (a.weekday0 + day) % 7
+
+
+@jit
+def component_quantity(units: int, per: float) -> int:
+    return int(math.ceil(units * per - EPS))
+
+
+@jit
+def purchase_lots(a: Arrays, s: State, sp: int, missing: int, latest: int, backward: bool) -> int:
+    """The lots (order day, quantity) for ``missing`` units into ``s.lots``: forward from day 0,
+    or backward from ``latest`` (just in time), in lots and within capacity; their number, or
+    NONE when they cannot all be bought."""
+    limit = a.last - a.sp_lead[sp]
+    if limit < 0 or (backward and latest < 0):
+        return NONE
+    if backward:
+        first, stop, step = min(latest, limit), -1, -1
+    else:
+        first, stop, step = 0, limit + 1, 1
+    lot = a.sp_lot[sp]
+    minimum = a.sp_min[sp]
+    cap = a.sp_capacity[sp]
+    left = missing
+    n = 0
+    for o in range(first, stop, step):
+        if left <= 0:
+            break
+        row = s.purchases[sp, o]
+        want = int(math.ceil(left / lot)) * lot
+        if row == 0:
+            want = int(math.ceil(max(left, minimum) / lot)) * lot
+        if cap >= 0:
+            room = (cap - row) // lot * lot
+            if want > room:
+                want = room
+                if row == 0 and want < minimum:
+                    want = 0
+        if want > 0:
+            s.lots[n, 0] = o
+            s.lots[n, 1] = want
+            n += 1
+            left -= want
+    return n if left <= 0 else NONE
+
+
+@jit
+def pack(a: Arrays, s: State, op: int, hours: float, first: int, stop: int, step: int) -> int:
+    """Take ``hours`` of the operation's resource from its open days in the order given
+    (appended to the taken stack); the number of days taken, or NONE when the hours run out."""
+    resource = a.op_resource[op]
+    per_day = a.res_hours[resource]
+    closed = a.res_closed[resource]
+    used = s.hours[resource]
+    base = s.count[TAKEN]
+    n = 0
+    left = hours
+    for d in range(first, stop, step):
+        if left <= EPS:
+            break
+        if closed >> weekday(a, d) & 1:
+            continue
+        room = per_day - used[d]
+        if room > EPS:
+            part = min(room, left)
+            full(base + n, s.taken_day.shape[0])
+            s.taken_day[base + n] = d
+            s.taken_hours[base + n] = part
+            n += 1
+            left -= part
+    return n if left <= EPS else NONE
+
+
+@jit
+def last_free_day(row: Array, start: int, value: int) -> int:
+    """The last day from ``start`` on whose free units equal ``value`` (free never decreases)."""
+    low, high = start, row.shape[0]
+    while low < high:
+        middle = (low + high) // 2
+        if row[middle] > value:
+            high = middle
+        else:
+            low = middle + 1
+    return low - 1
+
+
+@jit
+def on_path(path: Array, depth: int, il: int) -> bool:
+    for k in range(depth):
+        if path[k] == il:
+            return True
+    return False
+
+
+@jit
+def earliest(
+    a: Arrays, s: State, memo: Memo, il0: int, quantity: int, path: Array, depth0: int
+) -> int:
+    """The earliest day ``quantity`` units of item-location ``il0`` can be free there, given
+    the chain ``path[:depth0]`` above it; NONE when never within the horizon."""
+    if quantity <= 0:
+        return 0
+    f = s.eframes
+    p = s.epath
+    vhash = 0
+    for k in range(depth0):
+        p[k] = path[k]
+        vhash ^= a.zobrist[path[k]]
+    top = 0
+    f[0, E_IL], f[0, E_QTY], f[0, E_DEPTH], f[0, E_PHASE], f[0, E_HASH] = (
+        il0, quantity, depth0, START, vhash,
+    )
+    result = NONE
+    L = a.n_locations
+    while True:
+        fr = f[top]
+        il, depth = fr[E_IL], fr[E_DEPTH]
+        phase = fr[E_PHASE]
+        done = False
+        if phase == START:
+            key = (s.count[VERSION], il, fr[E_QTY], fr[E_HASH])
+            if fr[E_QTY] <= 0:
+                result = 0
+                done = True
+            elif key in memo:
+                result = memo[key]
+                done = True
+            else:
+                fr[E_START] = 0
+                fr[E_INNER] = fr[E_HASH] ^ a.zobrist[il]
+                phase = PLATEAU
+        while not done:
+            if phase == PLATEAU:
+                start = fr[E_START]
+                if start > a.last:
+                    result = NONE
+                    done = True
+                    break
+                row = free_row(s, il)
+                value = row[start]
+                fr[E_END] = last_free_day(row, start, value)
+                if value >= fr[E_QTY]:
+                    result = start
+                    done = True
+                    break
+                fr[E_MISSING] = fr[E_QTY] - max(value, 0)
+                fr[E_BEST] = NONE
+                fr[E_STAGE] = 0
+                loc = il % L
+                fr[E_K] = a.tr_ptr[loc]
+                phase = SOURCES
+            elif phase == AFTER_TRANSFER:
+                there = result
+                k = fr[E_K]
+                if there != NONE:
+                    shipped = a.next_ship[a.tr_source[k], there]
+                    if shipped != NONE and shipped + a.tr_lead[k] <= a.last:
+                        arrival = shipped + a.tr_lead[k]
+                        if fr[E_BEST] == NONE or arrival < fr[E_BEST]:
+                            fr[E_BEST] = arrival
+                fr[E_K] = k + 1
+                phase = SOURCES
+            elif phase == AFTER_COMPONENT:
+                day = result
+                if day == NONE:
+                    fr[E_K] += 1
+                    fr[E_C] = -1
+                else:
+                    fr[E_READY] = max(fr[E_READY], day)
+                    fr[E_C] += 1
+                phase = SOURCES
+            else:  # SOURCES: go on through transfers, operations, suppliers
+                loc = il % L
+                item = il // L
+                child = NONE
+                child_qty = 0
+                if fr[E_STAGE] == 0:
+                    while fr[E_K] < a.tr_ptr[loc + 1]:
+                        src = item * L + a.tr_source[fr[E_K]]
+                        if src == il or on_path(p, depth, src):
+                            fr[E_K] += 1
+                            continue
+                        child = src
+                        child_qty = fr[E_MISSING]
+                        fr[E_PHASE] = AFTER_TRANSFER
+                        break
+                    if child == NONE:
+                        fr[E_STAGE] = 1
+                        fr[E_K] = a.op_ptr[il]
+                        fr[E_C] = -1
+                if child == NONE and fr[E_STAGE] == 1:
+                    while fr[E_K] < a.op_ptr[il + 1]:
+                        op = fr[E_K]
+                        if fr[E_C] < 0:
+                            fr[E_C] = a.bom_ptr[op]
+                            fr[E_READY] = 0
+                        if fr[E_C] < a.bom_ptr[op + 1]:
+                            c = fr[E_C]
+                            child = a.bom_item[c] * L + loc
+                            child_qty = component_quantity(fr[E_MISSING], a.bom_per[c])
+                            fr[E_PHASE] = AFTER_COMPONENT
+                            break
+                        # every component can be there: pack the hours from that day on
+                        ready = fr[E_READY]
+                        mark = s.count[TAKEN]
+                        n = pack(a, s, op, fr[E_MISSING] * a.op_hours[op], ready, a.last + 1, 1)
+                        if n != NONE:
+                            end = s.taken_day[mark + n - 1] if n > 0 else ready
+                            made = end + a.op_lead[op]
+                            if made <= a.last and (fr[E_BEST] == NONE or made < fr[E_BEST]):
+                                fr[E_BEST] = made
+                        s.count[TAKEN] = mark
+                        fr[E_K] = op + 1
+                        fr[E_C] = -1
+                    if child == NONE:
+                        fr[E_STAGE] = 2
+                if child == NONE:
+                    for sp in range(a.sp_ptr[il], a.sp_ptr[il + 1]):
+                        n = purchase_lots(a, s, sp, fr[E_MISSING], 0, False)
+                        if n != NONE:
+                            arrival = s.lots[n - 1, 0] + a.sp_lead[sp]
+                            if arrival <= a.last and (fr[E_BEST] == NONE or arrival < fr[E_BEST]):
+                                fr[E_BEST] = arrival
+                    best = fr[E_BEST]
+                    if best != NONE and best <= fr[E_END]:
+                        result = max(fr[E_START], best)
+                        done = True
+                        break
+                    fr[E_START] = fr[E_END] + 1
+                    phase = PLATEAU
+                else:
+                    p[depth] = il
+                    top += 1
+                    full(top + 1, f.shape[0])
+                    g = f[top]
+                    g[E_IL], g[E_QTY], g[E_DEPTH], g[E_PHASE], g[E_HASH] = (
+                        child, child_qty, depth + 1, START, fr[E_INNER],
+                    )
+                    break
+        if done:
+            if len(memo) > MEMO_SIZE:
+                memo.clear()
+            memo[(s.count[VERSION], il, fr[E_QTY], fr[E_HASH])] = result
+            if top == 0:
+                return result
+            top -= 1
+
+
+@jit
+def rounded(cost: float) -> float:
+    return round(cost, 9)
+
+
+@jit
+def _before(s: State, x: int, y: int) -> bool:
+    """Whether option ``x`` sorts before option ``y``: available, kind, cost, preference, name."""
+    o = s.options
+    for f in range(2):
+        if o[x, f] != o[y, f]:
+            return bool(o[x, f] < o[y, f])
+    cx, cy = rounded(s.option_cost[x]), rounded(s.option_cost[y])
+    if cx != cy:
+        return cx < cy
+    for f in range(3, 5):
+        if o[x, f] != o[y, f]:
+            return bool(o[x, f] < o[y, f])
+    return False
+
+
+@jit
+def _push_option(
+    s: State, available: int, kind: int, index: int, cost: float, preference: int, name: int
+) -> None:
+    n = s.count[OPTIONS]
+    full(n, s.options.shape[0])
+    o = s.options[n]
+    o[0], o[1], o[2], o[3], o[4] = available, kind, index, preference, name
+    s.option_cost[n] = cost
+    s.count[OPTIONS] = n + 1
+
+
+@jit
+def components_ready(
+    a: Arrays, s: State, memo: Memo, op: int, quantity: int, path: Array, depth: int
+) -> int:
+    """The earliest day every component for ``quantity`` units is at the operation's location
+    (``path[:depth]`` is the chain, the operation's item-location included)."""
+    start = 0
+    L = a.n_locations
+    for c in range(a.bom_ptr[op], a.bom_ptr[op + 1]):
+        need = component_quantity(quantity, a.bom_per[c])
+        day = earliest(a, s, memo, a.bom_item[c] * L + a.op_location[op], need, path, depth)
+        if day == NONE:
+            return NONE
+        start = max(start, day)
+    return start
+
+
+@jit
+def sources(
+    a: Arrays,
+    s: State,
+    memo: Memo,
+    il: int,
+    missing: int,
+    path: Array,
+    depth: int,
+    by: int,
+) -> int:
+    """Every source that can bring ``missing`` units to ``il`` by day ``by``, pushed on the
+    option stack earliest first (then the tie rules); how many. ``path[:depth]`` is the chain
+    above ``il`` and ``path[depth]`` is ``il``."""
+    L = a.n_locations
+    loc, item = il % L, il // L
+    base = s.count[OPTIONS]
+    for k in range(a.tr_ptr[loc], a.tr_ptr[loc + 1]):
+        src = item * L + a.tr_source[k]
+        if on_path(path, depth + 1, src):
+            continue
+        there = earliest(a, s, memo, src, missing, path, depth + 1)
+        if there == NONE:
+            continue
+        shipped = a.next_ship[a.tr_source[k], there]
+        if shipped != NONE and shipped + a.tr_lead[k] <= a.last and shipped + a.tr_lead[k] <= by:
+            _push_option(s, shipped + a.tr_lead[k], TRANSFER, k, a.tr_cost[k], 0, a.tr_name[k])
+    for op in range(a.op_ptr[il], a.op_ptr[il + 1]):
+        start = components_ready(a, s, memo, op, missing, path, depth + 1)
+        if start == NONE:
+            continue
+        mark = s.count[TAKEN]
+        n = pack(a, s, op, missing * a.op_hours[op], start, a.last + 1, 1)
+        s.count[TAKEN] = mark
+        if n == NONE:
+            continue
+        ready = (s.taken_day[mark + n - 1] if n > 0 else start) + a.op_lead[op]
+        if ready <= a.last and ready <= by:
+            _push_option(s, ready, PRODUCTION, op, 0.0, a.op_priority[op], a.op_name[op])
+    for sp in range(a.sp_ptr[il], a.sp_ptr[il + 1]):
+        n = purchase_lots(a, s, sp, missing, 0, False)
+        if n != NONE:
+            arrival = s.lots[n - 1, 0] + a.sp_lead[sp]
+            if arrival <= a.last and arrival <= by:
+                _push_option(
+                    s, arrival, PURCHASE, sp, a.sp_price[sp], a.sp_priority[sp], a.sp_name[sp]
+                )
+    top = s.count[OPTIONS]
+    for i in range(base + 1, top):  # insertion sort: stable, and the lists are short
+        j = i
+        while j > base and _before(s, j, j - 1):
+            for f in range(5):
+                s.options[j, f], s.options[j - 1, f] = s.options[j - 1, f], s.options[j, f]
+            s.option_cost[j], s.option_cost[j - 1] = s.option_cost[j - 1], s.option_cost[j]
+            j -= 1
+    return top - base

@@ -1,0 +1,265 @@
+"""What earlier decisions used, as arrays, with an undo log (the fast engine's State).
+
+Mirrors ``engine.state.State``: every change is logged so that a tentative decision is taken
+back exactly, and the state carries a version number for the memo of earliest days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar, cast
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from promiseplan.engine.fast.arrays import Arrays, Floats, Ints
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def jit(function: F) -> F:
+    """Compiled with numba, cached on disk; no recursion (numba cannot cache it)."""
+    return cast(F, numba.njit(cache=True, nogil=True)(function))
+
+
+EPS = 1e-9
+NONE = -1
+"""No day: cannot be done."""
+
+# counters
+VERSION, NUMBERS, LOG, PRODUCTIONS, TRANSFERS, NODES, SHIPPING, OPTIONS, TAKEN = range(9)
+# log entries
+NET, HOURS, LANE, ORDER, BUY, MAKE, MOVE = range(7)
+# supply nodes: integer fields
+N_KIND, N_IL, N_QTY, N_STOCK, N_SOURCE, N_READY, N_CODE, N_A, N_B, N_MISSING, N_PARENT = range(11)
+NODE_FIELDS = 11
+STOCK = -1
+TRANSFER, PRODUCTION, PURCHASE = 0, 1, 2
+# reason codes of a supply
+CODE_STOCK, CODE_LEAD_TIME, CODE_CAPACITY, CODE_MATERIAL = range(4)
+
+
+class State(NamedTuple):
+    net: Ints
+    free: Ints
+    dirty: npt.NDArray[np.bool_]
+    hours: Floats
+    lane_units: Ints
+    shipped: Ints
+    purchases: Ints
+    shipping: Ints
+    """(location, day) pairs the current order ships on."""
+    log: Ints
+    log_hours: Floats
+    log_version: Ints
+    productions: Ints
+    """item, location, resource, quantity, start, ready."""
+    production_hours: Floats
+    transfers: Ints
+    """item, source, destination, mode, quantity, ship, arrival."""
+    nodes: Ints
+    node_values: Floats
+    """cost, hours."""
+    eframes: Ints
+    epath: Ints
+    sframes: Ints
+    sframe_values: Floats
+    spath: Ints
+    cframes: Ints
+    cpath: Ints
+    options: Ints
+    """available, kind, index, preference, name."""
+    option_cost: Floats
+    taken_day: Ints
+    taken_hours: Floats
+    lots: Ints
+    """Scratch: order day and quantity of each lot of a purchase."""
+    count: Ints
+
+
+def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
+    days = arrays.last + 1
+    n_il = stock.shape[0]
+    frames = 1024
+    return State(
+        net=stock.copy(),
+        free=np.zeros_like(stock),
+        dirty=np.ones(n_il, dtype=np.bool_),
+        hours=np.zeros((arrays.res_hours.shape[0], days)),
+        lane_units=np.zeros((arrays.dl_location.shape[0], days), dtype=np.int64),
+        shipped=np.zeros((arrays.n_locations, days), dtype=np.int64),
+        purchases=np.zeros((arrays.sp_lead.shape[0], days), dtype=np.int64),
+        shipping=np.zeros((capacity, 2), dtype=np.int64),
+        log=np.zeros((capacity * 4, 4), dtype=np.int64),
+        log_hours=np.zeros(capacity * 4),
+        log_version=np.zeros(capacity * 4, dtype=np.int64),
+        productions=np.zeros((capacity, 6), dtype=np.int64),
+        production_hours=np.zeros(capacity),
+        transfers=np.zeros((capacity, 7), dtype=np.int64),
+        nodes=np.zeros((capacity * 4, NODE_FIELDS), dtype=np.int64),
+        node_values=np.zeros((capacity * 4, 2)),
+        eframes=np.zeros((frames, 14), dtype=np.int64),
+        epath=np.zeros(frames + 1, dtype=np.int64),
+        sframes=np.zeros((frames, 20), dtype=np.int64),
+        sframe_values=np.zeros((frames, 2)),
+        spath=np.zeros(frames + 1, dtype=np.int64),
+        cframes=np.zeros((frames, 5), dtype=np.int64),
+        cpath=np.zeros(frames + 1, dtype=np.int64),
+        options=np.zeros((capacity, 5), dtype=np.int64),
+        option_cost=np.zeros(capacity),
+        taken_day=np.zeros(capacity * 4, dtype=np.int64),
+        taken_hours=np.zeros(capacity * 4),
+        lots=np.zeros((days + 1, 2), dtype=np.int64),
+        count=np.zeros(16, dtype=np.int64),
+    )
+
+
+@jit
+def full(n: int, capacity: int) -> None:
+    if n >= capacity:
+        raise RuntimeError("an order needs more working space than the fast engine has")
+
+
+@jit
+def record(s: State, kind: int, a: int, b: int, c: int, h: float) -> None:
+    n = s.count[LOG]
+    full(n, s.log.shape[0])
+    s.log[n, 0] = kind
+    s.log[n, 1] = a
+    s.log[n, 2] = b
+    s.log[n, 3] = c
+    s.log_hours[n] = h
+    s.log_version[n] = s.count[VERSION]
+    s.count[LOG] = n + 1
+    s.count[NUMBERS] += 1
+    s.count[VERSION] = s.count[NUMBERS]
+
+
+@jit
+def free_row(s: State, il: int) -> Ints:
+    """For every day d, the units that can be taken on day d without any later day going
+    below zero (the minimum of projected stock from d to the horizon)."""
+    row = s.free[il]
+    if s.dirty[il]:
+        net = s.net[il]
+        days = net.shape[0]
+        total = 0
+        for d in range(days):
+            total += net[d]
+            row[d] = total
+        for d in range(days - 2, -1, -1):
+            if row[d + 1] < row[d]:
+                row[d] = row[d + 1]
+        s.dirty[il] = False
+    return row
+
+
+@jit
+def add(s: State, il: int, day: int, quantity: int) -> None:
+    s.net[il, day] += quantity
+    s.dirty[il] = True
+    record(s, NET, il, day, quantity, 0.0)
+
+
+@jit
+def use_hours(s: State, resource: int, day: int, hours: float) -> None:
+    s.hours[resource, day] += hours
+    record(s, HOURS, resource, day, 0, hours)
+
+
+@jit
+def buy(s: State, supplier: int, day: int, quantity: int) -> None:
+    s.purchases[supplier, day] += quantity
+    record(s, BUY, supplier, day, quantity, 0.0)
+
+
+@jit
+def ships(s: State, location: int, day: int) -> bool:
+    """Whether the current order already ships from ``location`` on ``day``."""
+    for k in range(s.count[SHIPPING]):
+        if s.shipping[k, 0] == location and s.shipping[k, 1] == day:
+            return True
+    return False
+
+
+@jit
+def ship(s: State, lane: int, location: int, day: int, quantity: int) -> None:
+    s.lane_units[lane, day] += quantity
+    record(s, LANE, lane, day, quantity, 0.0)
+    if not ships(s, location, day):
+        n = s.count[SHIPPING]
+        full(n, s.shipping.shape[0])
+        s.shipping[n, 0] = location
+        s.shipping[n, 1] = day
+        s.count[SHIPPING] = n + 1
+        s.shipped[location, day] += 1
+        record(s, ORDER, location, day, 0, 0.0)
+
+
+@jit
+def make(
+    s: State, item: int, location: int, resource: int, quantity: int, start: int, ready: int,
+    hours: float,
+) -> None:
+    n = s.count[PRODUCTIONS]
+    full(n, s.productions.shape[0])
+    p = s.productions[n]
+    p[0], p[1], p[2], p[3], p[4], p[5] = item, location, resource, quantity, start, ready
+    s.production_hours[n] = hours
+    s.count[PRODUCTIONS] = n + 1
+    record(s, MAKE, 0, 0, 0, 0.0)
+
+
+@jit
+def move(
+    s: State, item: int, source: int, destination: int, mode: int, quantity: int, day: int,
+    arrival: int,
+) -> None:
+    n = s.count[TRANSFERS]
+    full(n, s.transfers.shape[0])
+    t = s.transfers[n]
+    t[0], t[1], t[2], t[3], t[4], t[5], t[6] = (
+        item, source, destination, mode, quantity, day, arrival,
+    )
+    s.count[TRANSFERS] = n + 1
+    record(s, MOVE, 0, 0, 0, 0.0)
+
+
+@jit
+def checkpoint(s: State) -> int:
+    return int(s.count[LOG])
+
+
+@jit
+def rollback(s: State, mark: int) -> None:
+    n = s.count[LOG]
+    if n > mark:
+        s.count[VERSION] = s.log_version[mark]
+    while n > mark:
+        n -= 1
+        kind, a, b, c = s.log[n, 0], s.log[n, 1], s.log[n, 2], s.log[n, 3]
+        if kind == NET:
+            s.net[a, b] -= c
+            s.dirty[a] = True
+        elif kind == HOURS:
+            s.hours[a, b] -= s.log_hours[n]
+        elif kind == LANE:
+            s.lane_units[a, b] -= c
+        elif kind == ORDER:
+            s.shipped[a, b] -= 1
+            s.count[SHIPPING] -= 1
+        elif kind == BUY:
+            s.purchases[a, b] -= c
+        elif kind == MAKE:
+            s.count[PRODUCTIONS] -= 1
+        else:
+            s.count[TRANSFERS] -= 1
+    s.count[LOG] = n
+
+
+@jit
+def settle(s: State) -> None:
+    """A decided order is never taken back: forget how to undo it."""
+    s.count[LOG] = 0
+    s.count[SHIPPING] = 0
