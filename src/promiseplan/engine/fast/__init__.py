@@ -28,7 +28,7 @@ from promiseplan.engine.fast.decide import (
 )
 from promiseplan.engine.fast.reasons import write_reasons
 from promiseplan.engine.fast.search import new_memo
-from promiseplan.engine.fast.state import N_PARENT, State, new_state
+from promiseplan.engine.fast.state import N_PARENT, State, new_state, reference
 from promiseplan.engine.orders import ScheduleLine
 from promiseplan.engine.plan import Plan, assemble
 from promiseplan.engine.state import Production, Transfer
@@ -56,12 +56,13 @@ def plan(problem: Problem, progress: Progress | None = None) -> Plan:
     indexed = index_problem(problem)
     a = indexed.arrays
     state = new_state(a, indexed.initial_stock)
+    ref = reference(state)
     memo = new_memo()
     total = len(problem.orders)
     parts: list[tuple[Array, ...]] = []
     for first in range(0, total, CHUNK):
         stop = min(first + CHUNK, total)
-        parts.append(decide_orders(a, state, memo, first, stop))
+        parts.append(decide_orders(indexed.ref, ref, memo, first, stop))  # the same arrays
         if progress is not None:
             progress(stop, total)
     rows, row_cost, nodes, values, made, made_hours, moved = _joined(parts)
@@ -113,7 +114,15 @@ def _schedule(
         if row[R_STATUS] == UNCONFIRMED:
             out.append(
                 ScheduleLine(
-                    order.id, line.line, line.item, row[R_QTY], "unconfirmed", None, None, "", "",
+                    order.id,
+                    line.line,
+                    line.item,
+                    row[R_QTY],
+                    "unconfirmed",
+                    None,
+                    None,
+                    "",
+                    "",
                     reason,
                 )
             )
@@ -153,7 +162,13 @@ def _decisions(
         purchases[s.id, s.item, s.location, int(o)] = int(state.purchases[sp, o])
     productions = [
         Production(
-            items[item], locations[loc], indexed.resources[res][0], quantity, start, ready, hours,
+            items[item],
+            locations[loc],
+            indexed.resources[res][0],
+            quantity,
+            start,
+            ready,
+            hours,
             (),
         )
         for (item, loc, res, quantity, start, ready), hours in zip(

@@ -12,7 +12,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from numba import types
+from numba.experimental import structref
 
+from promiseplan.engine.fast.compiled import jit
 from promiseplan.model.problem import DeliveryLane, Operation, Problem, Supplier, TransferLane
 
 Ints = npt.NDArray[np.int64]
@@ -90,11 +93,34 @@ class Arrays(NamedTuple):
     """A random 64-bit number per item-location: visited sets hash to their xor."""
 
 
+@structref.register
+class ArraysType(types.StructRef):
+    """The compiled code sees the arrays through one reference: a tuple of sixty arrays as an
+    argument costs numba about a second of compiling per function."""
+
+    def preprocess_fields(self, fields: Any) -> Any:
+        return tuple((name, types.unliteral(kind)) for name, kind in fields)  # type: ignore[no-untyped-call]
+
+
+class ArraysRef(structref.StructRefProxy):
+    pass
+
+
+structref.define_proxy(ArraysRef, ArraysType, list(Arrays._fields))  # type: ignore[no-untyped-call]
+
+
+@jit
+def _reference(arrays: Arrays) -> ArraysRef:
+    return ArraysRef(*arrays)  # type: ignore[no-untyped-call]
+
+
 @dataclass
 class Indexed:
     """The arrays and the ids behind their indices."""
 
     arrays: Arrays
+    ref: Any
+    """The arrays as the compiled code reads them."""
     items: list[str]
     locations: list[str]
     modes: list[str]
@@ -155,9 +181,7 @@ def index_problem(problem: Problem) -> Indexed:
             past_cutoff = d == 0 and problem.now_hour >= cutoff[x]
             next_ship[x, d] = next_ship[x, d + 1] if shut or past_cutoff else d
 
-    transfers = [
-        lane for loc in locations for lane in problem.transfers_into.get(loc, ())
-    ]
+    transfers = [lane for loc in locations for lane in problem.transfers_into.get(loc, ())]
     tr_count = [len(problem.transfers_into.get(loc, ())) for loc in locations]
 
     op_list = []
@@ -176,9 +200,7 @@ def index_problem(problem: Problem) -> Indexed:
     for key in sorted(problem.suppliers, key=lambda k: il(*k)):
         sp_list += problem.suppliers[key]
 
-    regions = sorted(
-        set(problem.delivery_lanes) | {o.region for o in problem.orders}
-    )
+    regions = sorted(set(problem.delivery_lanes) | {o.region for o in problem.orders})
     region_of = _index(regions)
     lanes = [lane for r in regions for lane in problem.delivery_lanes.get(r, ())]
     lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions]
@@ -251,6 +273,7 @@ def index_problem(problem: Problem) -> Indexed:
     )
     return Indexed(
         arrays,
+        _reference(arrays),
         items,
         locations,
         modes,

@@ -10,19 +10,19 @@ from __future__ import annotations
 import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Arrays
+from promiseplan.engine.fast.compiled import jit
 from promiseplan.engine.fast.search import Memo, earliest, rounded
 from promiseplan.engine.fast.state import (
+    N_PARENT,
     NODES,
     NONE,
     PRODUCTIONS,
     TRANSFERS,
-    N_PARENT,
     State,
     add,
     checkpoint,
     free_row,
     full,
-    jit,
     rollback,
     settle,
     ship,
@@ -44,13 +44,11 @@ ON_TIME, LATE, UNCONFIRMED = 0, 1, 2
 EXPLAIN, REFUSE = 0, 1
 TOO_LATE, NO_LANE, BEYOND_HORIZON, NO_SOURCE = 1, 2, 3, 4
 
-_EMPTY = np.zeros(1, dtype=np.int64)
-
 
 @jit
 def _allowed(a: Arrays, order: int, lane: int) -> bool:
     mask = a.or_modes[order]
-    return mask == -1 or (mask >> a.dl_mode[lane]) & 1 == 1
+    return bool(mask == -1 or (mask >> a.dl_mode[lane]) & 1 == 1)
 
 
 @jit
@@ -100,7 +98,7 @@ def evaluate(
     ``costs[slot]``): just in time for ``target`` when it can arrive by then, else as early as
     it can. Its cost is measured by a tentative supply, rolled back."""
     il = item * a.n_locations + a.dl_location[lane]
-    available = earliest(a, s, memo, il, quantity, _EMPTY, 0)
+    available = earliest(a, s, memo, il, quantity, s.root, 0)
     if available == NONE:
         return False
     while True:
@@ -109,7 +107,7 @@ def evaluate(
             return False
         early = day + a.dl_transit[lane] > target
         mark = checkpoint(s)
-        node = supply(a, s, memo, il, quantity, day, _EMPTY, 0, early)
+        node = supply(a, s, memo, il, quantity, day, s.root, 0, early)
         rollback(s, mark)
         if node != FAIL:
             break
@@ -125,9 +123,7 @@ def evaluate(
 
 
 @jit
-def _cheaper(
-    a: Arrays, x: Array, cx: float, y: Array, cy: float
-) -> bool:
+def _cheaper(a: Arrays, x: Array, cx: float, y: Array, cy: float) -> bool:
     """Cheapest key: cost, arrival, location, mode."""
     rx, ry = rounded(cx), rounded(cy)
     if rx != ry:
@@ -136,9 +132,7 @@ def _cheaper(
 
 
 @jit
-def _sooner(
-    a: Arrays, x: Array, cx: float, y: Array, cy: float
-) -> bool:
+def _sooner(a: Arrays, x: Array, cx: float, y: Array, cy: float) -> bool:
     """Earliest key: arrival, cost, location, mode."""
     if x[W_ARRIVAL] != y[W_ARRIVAL]:
         return bool(x[W_ARRIVAL] < y[W_ARRIVAL])
@@ -225,7 +219,7 @@ def most_by(
     low, high = 1, limit - 1
     while low <= high:
         middle = (low + high) // 2
-        available = earliest(a, s, memo, il, middle, _EMPTY, 0)
+        available = earliest(a, s, memo, il, middle, s.root, 0)
         last_ship = min(target - transit, a.last - transit)
         if available == NONE or available > last_ship:
             high = middle - 1
@@ -244,14 +238,12 @@ def most_by(
 
 
 @jit
-def commit(
-    a: Arrays, s: State, memo: Memo, item: int, way: Array
-) -> None:
+def commit(a: Arrays, s: State, memo: Memo, item: int, way: Array) -> None:
     """Reserve the way's stock, supply, lane capacity and the location's order count."""
     lane = way[W_LANE]
     place = a.dl_location[lane]
     il = item * a.n_locations + place
-    node = supply(a, s, memo, il, way[W_QTY], way[W_SHIP], _EMPTY, 0, way[W_EARLY] != 0)
+    node = supply(a, s, memo, il, way[W_QTY], way[W_SHIP], s.root, 0, way[W_EARLY] != 0)
     if node == FAIL:
         raise RuntimeError("a way can no longer be supplied")
     add(s, il, way[W_SHIP], -way[W_QTY])
@@ -266,7 +258,7 @@ def commit(
 def _too_late(a: Arrays, order: int, promised: int) -> bool:
     if not a.or_has_requested[order] or a.or_max_late[order] < 0:
         return False
-    return promised > a.or_requested[order] + a.or_max_late[order]
+    return bool(promised > a.or_requested[order] + a.or_max_late[order])
 
 
 @jit
@@ -302,9 +294,12 @@ def _row(
     late = a.or_has_requested[order] != 0 and promised > a.or_requested[order]
     r[R_ORDER], r[R_LINE], r[R_QTY] = order, line, way[W_QTY]
     r[R_STATUS] = LATE if late else ON_TIME
-    r[R_PROMISED], r[R_SHIP], r[R_LANE], r[R_ARRIVAL] = promised, way[W_SHIP], way[W_LANE], way[
-        W_ARRIVAL
-    ]
+    r[R_PROMISED], r[R_SHIP], r[R_LANE], r[R_ARRIVAL] = (
+        promised,
+        way[W_SHIP],
+        way[W_LANE],
+        way[W_ARRIVAL],
+    )
     explained = why if why[W_LANE] == way[W_LANE] else way
     r[R_KIND] = EXPLAIN
     r[R_AVAILABLE] = explained[W_AVAILABLE]
@@ -539,7 +534,7 @@ def _grow(array: Array, needed: int) -> Array:
     if needed <= array.shape[0]:
         return array
     size = max(needed, 2 * array.shape[0])
-    shape = (size,) + array.shape[1:]
+    shape = (size,) + array.shape[1:]  # noqa: RUF005 (numba builds tuples this way)
     grown = np.zeros(shape, dtype=array.dtype)
     grown[: array.shape[0]] = array
     return grown
@@ -565,12 +560,12 @@ def decide_orders(
     for order in range(first, stop):
         memo.clear()  # entries are for versions of the state that do not come back
         settle(s)
-        s.count[NODES] = 0
-        s.count[PRODUCTIONS] = 0
-        s.count[TRANSFERS] = 0
+        s.counts[NODES] = 0
+        s.counts[PRODUCTIONS] = 0
+        s.counts[TRANSFERS] = 0
         count = decide(a, s, memo, order, order_rows, order_cost)
         # keep the supply nodes the rows' reasons read, with everything under them
-        total = s.count[NODES]
+        total = s.counts[NODES]
         keep = np.full(total, NONE, dtype=np.int64)
         for i in range(count):
             node = order_rows[i, R_NODE]
@@ -600,13 +595,13 @@ def decide_orders(
             rows[n_rows + i, R_NODE] = keep[node] if node != NONE else NONE
             row_cost[n_rows + i] = order_cost[i]
         n_rows += count
-        k = s.count[PRODUCTIONS]
+        k = s.counts[PRODUCTIONS]
         made = _grow(made, n_made + k)
         made_hours = _grow(made_hours, n_made + k)
         made[n_made : n_made + k] = s.productions[:k]
         made_hours[n_made : n_made + k] = s.production_hours[:k]
         n_made += k
-        k = s.count[TRANSFERS]
+        k = s.counts[TRANSFERS]
         moved = _grow(moved, n_moved + k)
         moved[n_moved : n_moved + k] = s.transfers[:k]
         n_moved += k

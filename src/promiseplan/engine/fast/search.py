@@ -8,12 +8,13 @@ is the chain of item-locations above it (``path``), hashed by xor for the memo.
 from __future__ import annotations
 
 import math
+from typing import Any, TypeAlias
 
-import numpy as np
 from numba import types
 from numba.typed import Dict
 
 from promiseplan.engine.fast.arrays import Array, Arrays
+from promiseplan.engine.fast.compiled import jit
 from promiseplan.engine.fast.state import (
     EPS,
     NONE,
@@ -26,11 +27,11 @@ from promiseplan.engine.fast.state import (
     State,
     free_row,
     full,
-    jit,
 )
 
 MEMO_SIZE = 500_000
-Memo = Dict
+Memo: TypeAlias = Any
+"""A numba typed Dict: (state version, item-location, quantity, visited hash) -> day."""
 
 # earliest-day frames
 E_IL, E_QTY, E_DEPTH, E_PHASE, E_START, E_END, E_MISSING, E_BEST = range(8)
@@ -40,7 +41,8 @@ START, PLATEAU, SOURCES, AFTER_TRANSFER, AFTER_COMPONENT = range(5)
 
 
 def new_memo() -> Memo:
-    return Dict.empty(key_type=types.UniTuple(types.int64, 4), value_type=types.int64)
+    key = types.UniTuple(types.int64, 4)  # type: ignore[no-untyped-call]
+    return Dict.empty(key_type=key, value_type=types.int64)
 
 
 @jit
@@ -50,7 +52,7 @@ def weekday(a: Arrays, day: int) -> int:
 
 @jit
 def component_quantity(units: int, per: float) -> int:
-    return int(math.ceil(units * per - EPS))
+    return math.ceil(units * per - EPS)
 
 
 @jit
@@ -74,9 +76,9 @@ def purchase_lots(a: Arrays, s: State, sp: int, missing: int, latest: int, backw
         if left <= 0:
             break
         row = s.purchases[sp, o]
-        want = int(math.ceil(left / lot)) * lot
+        want = math.ceil(left / lot) * lot
         if row == 0:
-            want = int(math.ceil(max(left, minimum) / lot)) * lot
+            want = math.ceil(max(left, minimum) / lot) * lot
         if cap >= 0:
             room = (cap - row) // lot * lot
             if want > room:
@@ -99,7 +101,7 @@ def pack(a: Arrays, s: State, op: int, hours: float, first: int, stop: int, step
     per_day = a.res_hours[resource]
     closed = a.res_closed[resource]
     used = s.hours[resource]
-    base = s.count[TAKEN]
+    base = s.counts[TAKEN]
     n = 0
     left = hours
     for d in range(first, stop, step):
@@ -133,7 +135,7 @@ def last_free_day(row: Array, start: int, value: int) -> int:
 
 @jit
 def on_path(path: Array, depth: int, il: int) -> bool:
-    for k in range(depth):
+    for k in range(depth):  # noqa: SIM110 (numba compiles loops, not generators)
         if path[k] == il:
             return True
     return False
@@ -155,7 +157,11 @@ def earliest(
         vhash ^= a.zobrist[path[k]]
     top = 0
     f[0, E_IL], f[0, E_QTY], f[0, E_DEPTH], f[0, E_PHASE], f[0, E_HASH] = (
-        il0, quantity, depth0, START, vhash,
+        il0,
+        quantity,
+        depth0,
+        START,
+        vhash,
     )
     result = NONE
     L = a.n_locations
@@ -165,7 +171,7 @@ def earliest(
         phase = fr[E_PHASE]
         done = False
         if phase == START:
-            key = (s.count[VERSION], il, fr[E_QTY], fr[E_HASH])
+            key = (s.counts[VERSION], il, fr[E_QTY], fr[E_HASH])
             if fr[E_QTY] <= 0:
                 result = 0
                 done = True
@@ -249,14 +255,14 @@ def earliest(
                             break
                         # every component can be there: pack the hours from that day on
                         ready = fr[E_READY]
-                        mark = s.count[TAKEN]
+                        mark = s.counts[TAKEN]
                         n = pack(a, s, op, fr[E_MISSING] * a.op_hours[op], ready, a.last + 1, 1)
                         if n != NONE:
                             end = s.taken_day[mark + n - 1] if n > 0 else ready
                             made = end + a.op_lead[op]
                             if made <= a.last and (fr[E_BEST] == NONE or made < fr[E_BEST]):
                                 fr[E_BEST] = made
-                        s.count[TAKEN] = mark
+                        s.counts[TAKEN] = mark
                         fr[E_K] = op + 1
                         fr[E_C] = -1
                     if child == NONE:
@@ -281,13 +287,17 @@ def earliest(
                     full(top + 1, f.shape[0])
                     g = f[top]
                     g[E_IL], g[E_QTY], g[E_DEPTH], g[E_PHASE], g[E_HASH] = (
-                        child, child_qty, depth + 1, START, fr[E_INNER],
+                        child,
+                        child_qty,
+                        depth + 1,
+                        START,
+                        fr[E_INNER],
                     )
                     break
         if done:
             if len(memo) > MEMO_SIZE:
                 memo.clear()
-            memo[(s.count[VERSION], il, fr[E_QTY], fr[E_HASH])] = result
+            memo[(s.counts[VERSION], il, fr[E_QTY], fr[E_HASH])] = result
             if top == 0:
                 return result
             top -= 1
@@ -318,12 +328,12 @@ def _before(s: State, x: int, y: int) -> bool:
 def _push_option(
     s: State, available: int, kind: int, index: int, cost: float, preference: int, name: int
 ) -> None:
-    n = s.count[OPTIONS]
+    n = s.counts[OPTIONS]
     full(n, s.options.shape[0])
     o = s.options[n]
     o[0], o[1], o[2], o[3], o[4] = available, kind, index, preference, name
     s.option_cost[n] = cost
-    s.count[OPTIONS] = n + 1
+    s.counts[OPTIONS] = n + 1
 
 
 @jit
@@ -359,7 +369,7 @@ def sources(
     above ``il`` and ``path[depth]`` is ``il``."""
     L = a.n_locations
     loc, item = il % L, il // L
-    base = s.count[OPTIONS]
+    base = s.counts[OPTIONS]
     for k in range(a.tr_ptr[loc], a.tr_ptr[loc + 1]):
         src = item * L + a.tr_source[k]
         if on_path(path, depth + 1, src):
@@ -374,9 +384,9 @@ def sources(
         start = components_ready(a, s, memo, op, missing, path, depth + 1)
         if start == NONE:
             continue
-        mark = s.count[TAKEN]
+        mark = s.counts[TAKEN]
         n = pack(a, s, op, missing * a.op_hours[op], start, a.last + 1, 1)
-        s.count[TAKEN] = mark
+        s.counts[TAKEN] = mark
         if n == NONE:
             continue
         ready = (s.taken_day[mark + n - 1] if n > 0 else start) + a.op_lead[op]
@@ -390,7 +400,7 @@ def sources(
                 _push_option(
                     s, arrival, PURCHASE, sp, a.sp_price[sp], a.sp_priority[sp], a.sp_name[sp]
                 )
-    top = s.count[OPTIONS]
+    top = s.counts[OPTIONS]
     for i in range(base + 1, top):  # insertion sort: stable, and the lists are short
         j = i
         while j > base and _before(s, j, j - 1):
@@ -398,4 +408,4 @@ def sources(
                 s.options[j, f], s.options[j - 1, f] = s.options[j - 1, f], s.options[j, f]
             s.option_cost[j], s.option_cost[j - 1] = s.option_cost[j - 1], s.option_cost[j]
             j -= 1
-    return top - base
+    return int(top - base)

@@ -6,22 +6,15 @@ back exactly, and the state carries a version number for the memo of earliest da
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple
 
-import numba
 import numpy as np
 import numpy.typing as npt
+from numba import types
+from numba.experimental import structref
 
 from promiseplan.engine.fast.arrays import Arrays, Floats, Ints
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def jit(function: F) -> F:
-    """Compiled with numba, cached on disk; no recursion (numba cannot cache it)."""
-    return cast(F, numba.njit(cache=True, nogil=True)(function))
-
+from promiseplan.engine.fast.compiled import jit
 
 EPS = 1e-9
 NONE = -1
@@ -75,7 +68,28 @@ class State(NamedTuple):
     taken_hours: Floats
     lots: Ints
     """Scratch: order day and quantity of each lot of a purchase."""
-    count: Ints
+    root: Ints
+    """The empty chain of supply (a line's own ship-from location)."""
+    counts: Ints
+
+
+@structref.register
+class StateType(types.StructRef):
+    def preprocess_fields(self, fields: Any) -> Any:
+        return tuple((name, types.unliteral(kind)) for name, kind in fields)  # type: ignore[no-untyped-call]
+
+
+class StateRef(structref.StructRefProxy):
+    pass
+
+
+structref.define_proxy(StateRef, StateType, list(State._fields))  # type: ignore[no-untyped-call]
+
+
+@jit
+def reference(state: State) -> State:
+    """The state as the compiled code reads and changes it (the same arrays)."""
+    return StateRef(*state)  # type: ignore[no-untyped-call,return-value]
 
 
 def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
@@ -111,7 +125,8 @@ def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
         taken_day=np.zeros(capacity * 4, dtype=np.int64),
         taken_hours=np.zeros(capacity * 4),
         lots=np.zeros((days + 1, 2), dtype=np.int64),
-        count=np.zeros(16, dtype=np.int64),
+        root=np.zeros(1, dtype=np.int64),
+        counts=np.zeros(16, dtype=np.int64),
     )
 
 
@@ -123,17 +138,17 @@ def full(n: int, capacity: int) -> None:
 
 @jit
 def record(s: State, kind: int, a: int, b: int, c: int, h: float) -> None:
-    n = s.count[LOG]
+    n = s.counts[LOG]
     full(n, s.log.shape[0])
     s.log[n, 0] = kind
     s.log[n, 1] = a
     s.log[n, 2] = b
     s.log[n, 3] = c
     s.log_hours[n] = h
-    s.log_version[n] = s.count[VERSION]
-    s.count[LOG] = n + 1
-    s.count[NUMBERS] += 1
-    s.count[VERSION] = s.count[NUMBERS]
+    s.log_version[n] = s.counts[VERSION]
+    s.counts[LOG] = n + 1
+    s.counts[NUMBERS] += 1
+    s.counts[VERSION] = s.counts[NUMBERS]
 
 
 @jit
@@ -152,7 +167,7 @@ def free_row(s: State, il: int) -> Ints:
             if row[d + 1] < row[d]:
                 row[d] = row[d + 1]
         s.dirty[il] = False
-    return row
+    return row  # type: ignore[no-any-return]
 
 
 @jit
@@ -177,7 +192,7 @@ def buy(s: State, supplier: int, day: int, quantity: int) -> None:
 @jit
 def ships(s: State, location: int, day: int) -> bool:
     """Whether the current order already ships from ``location`` on ``day``."""
-    for k in range(s.count[SHIPPING]):
+    for k in range(s.counts[SHIPPING]):
         if s.shipping[k, 0] == location and s.shipping[k, 1] == day:
             return True
     return False
@@ -188,54 +203,72 @@ def ship(s: State, lane: int, location: int, day: int, quantity: int) -> None:
     s.lane_units[lane, day] += quantity
     record(s, LANE, lane, day, quantity, 0.0)
     if not ships(s, location, day):
-        n = s.count[SHIPPING]
+        n = s.counts[SHIPPING]
         full(n, s.shipping.shape[0])
         s.shipping[n, 0] = location
         s.shipping[n, 1] = day
-        s.count[SHIPPING] = n + 1
+        s.counts[SHIPPING] = n + 1
         s.shipped[location, day] += 1
         record(s, ORDER, location, day, 0, 0.0)
 
 
 @jit
 def make(
-    s: State, item: int, location: int, resource: int, quantity: int, start: int, ready: int,
+    s: State,
+    item: int,
+    location: int,
+    resource: int,
+    quantity: int,
+    start: int,
+    ready: int,
     hours: float,
 ) -> None:
-    n = s.count[PRODUCTIONS]
+    n = s.counts[PRODUCTIONS]
     full(n, s.productions.shape[0])
     p = s.productions[n]
     p[0], p[1], p[2], p[3], p[4], p[5] = item, location, resource, quantity, start, ready
     s.production_hours[n] = hours
-    s.count[PRODUCTIONS] = n + 1
+    s.counts[PRODUCTIONS] = n + 1
     record(s, MAKE, 0, 0, 0, 0.0)
 
 
 @jit
 def move(
-    s: State, item: int, source: int, destination: int, mode: int, quantity: int, day: int,
+    s: State,
+    item: int,
+    source: int,
+    destination: int,
+    mode: int,
+    quantity: int,
+    day: int,
     arrival: int,
 ) -> None:
-    n = s.count[TRANSFERS]
+    n = s.counts[TRANSFERS]
     full(n, s.transfers.shape[0])
     t = s.transfers[n]
     t[0], t[1], t[2], t[3], t[4], t[5], t[6] = (
-        item, source, destination, mode, quantity, day, arrival,
+        item,
+        source,
+        destination,
+        mode,
+        quantity,
+        day,
+        arrival,
     )
-    s.count[TRANSFERS] = n + 1
+    s.counts[TRANSFERS] = n + 1
     record(s, MOVE, 0, 0, 0, 0.0)
 
 
 @jit
 def checkpoint(s: State) -> int:
-    return int(s.count[LOG])
+    return int(s.counts[LOG])
 
 
 @jit
 def rollback(s: State, mark: int) -> None:
-    n = s.count[LOG]
+    n = s.counts[LOG]
     if n > mark:
-        s.count[VERSION] = s.log_version[mark]
+        s.counts[VERSION] = s.log_version[mark]
     while n > mark:
         n -= 1
         kind, a, b, c = s.log[n, 0], s.log[n, 1], s.log[n, 2], s.log[n, 3]
@@ -248,18 +281,18 @@ def rollback(s: State, mark: int) -> None:
             s.lane_units[a, b] -= c
         elif kind == ORDER:
             s.shipped[a, b] -= 1
-            s.count[SHIPPING] -= 1
+            s.counts[SHIPPING] -= 1
         elif kind == BUY:
             s.purchases[a, b] -= c
         elif kind == MAKE:
-            s.count[PRODUCTIONS] -= 1
+            s.counts[PRODUCTIONS] -= 1
         else:
-            s.count[TRANSFERS] -= 1
-    s.count[LOG] = n
+            s.counts[TRANSFERS] -= 1
+    s.counts[LOG] = n
 
 
 @jit
 def settle(s: State) -> None:
     """A decided order is never taken back: forget how to undo it."""
-    s.count[LOG] = 0
-    s.count[SHIPPING] = 0
+    s.counts[LOG] = 0
+    s.counts[SHIPPING] = 0

@@ -8,9 +8,8 @@ written after the run; a node whose attempt failed is dropped with everything un
 
 from __future__ import annotations
 
-import numpy as np
-
 from promiseplan.engine.fast.arrays import Array, Arrays
+from promiseplan.engine.fast.compiled import jit
 from promiseplan.engine.fast.search import (
     Memo,
     component_quantity,
@@ -41,7 +40,6 @@ from promiseplan.engine.fast.state import (
     NODES,
     NONE,
     OPTIONS,
-    PRODUCTION,
     PURCHASE,
     STOCK,
     TAKEN,
@@ -52,7 +50,6 @@ from promiseplan.engine.fast.state import (
     checkpoint,
     free_row,
     full,
-    jit,
     make,
     move,
     rollback,
@@ -71,8 +68,10 @@ BEGIN, TRY, AFTER_TRANSFER, COMPONENTS, AFTER_COMPONENT = range(5)
 
 
 @jit
-def new_node(s: State, kind: int, il: int, quantity: int, stock: int, source: int, parent: int) -> int:
-    n = s.count[NODES]
+def new_node(
+    s: State, kind: int, il: int, quantity: int, stock: int, source: int, parent: int
+) -> int:
+    n = s.counts[NODES]
     full(n, s.nodes.shape[0])
     node = s.nodes[n]
     node[:] = 0
@@ -81,7 +80,7 @@ def new_node(s: State, kind: int, il: int, quantity: int, stock: int, source: in
     node[N_CODE] = CODE_STOCK
     s.node_values[n, 0] = 0.0
     s.node_values[n, 1] = 0.0
-    s.count[NODES] = n + 1
+    s.counts[NODES] = n + 1
     return int(n)
 
 
@@ -138,7 +137,7 @@ def supply(
     top = 0
     f[0, S_IL], f[0, S_QTY], f[0, S_DAY], f[0, S_DEPTH] = il0, quantity, day0, depth0
     f[0, S_EARLY], f[0, S_PHASE], f[0, S_PARENT] = early0, BEGIN, NONE
-    f[0, S_OPT], f[0, S_TAKEN] = s.count[OPTIONS], s.count[TAKEN]
+    f[0, S_OPT], f[0, S_TAKEN] = s.counts[OPTIONS], s.counts[TAKEN]
     result = FAIL
     while True:
         fr = f[top]
@@ -159,8 +158,8 @@ def supply(
                 fr[S_ON_HAND] = on_hand
                 fr[S_MISSING] = fr[S_QTY] - on_hand
                 p[depth] = il
-                fr[S_OPT] = s.count[OPTIONS]
-                fr[S_TAKEN] = s.count[TAKEN]
+                fr[S_OPT] = s.counts[OPTIONS]
+                fr[S_TAKEN] = s.counts[TAKEN]
                 fr[S_OPTS] = sources(a, s, memo, il, fr[S_MISSING], p, depth, day)
                 fr[S_OPT_I] = 0
                 phase = TRY
@@ -175,8 +174,16 @@ def supply(
                 src = (il // L) * L + a.tr_source[k]
                 add(s, src, shipped, -missing)
                 add(s, il, arrival, missing)
-                move(s, il // L, a.tr_source[k], a.tr_destination[k], a.tr_mode[k], missing,
-                     shipped, arrival)
+                move(
+                    s,
+                    il // L,
+                    a.tr_source[k],
+                    a.tr_destination[k],
+                    a.tr_mode[k],
+                    missing,
+                    shipped,
+                    arrival,
+                )
                 row = s.nodes[node]
                 row[N_READY], row[N_A], row[N_MISSING] = arrival, shipped, missing
                 up = s.nodes[result]
@@ -200,8 +207,8 @@ def supply(
         while not finished and child == NONE:
             if phase == -TRY:
                 rollback(s, fr[S_MARK])
-                s.count[NODES] = fr[S_NODE]
-                s.count[TAKEN] = fr[S_TAKEN]
+                s.counts[NODES] = fr[S_NODE]
+                s.counts[TAKEN] = fr[S_TAKEN]
                 fr[S_OPT_I] += 1
                 phase = TRY
             elif phase == TRY:
@@ -256,8 +263,8 @@ def supply(
                     result = _finish_production(a, s, fr, v[top], op)
                     finished = True
         if finished:
-            s.count[OPTIONS] = fr[S_OPT]
-            s.count[TAKEN] = fr[S_TAKEN]
+            s.counts[OPTIONS] = fr[S_OPT]
+            s.counts[TAKEN] = fr[S_TAKEN]
             if top == 0:
                 return result
             top -= 1
@@ -267,8 +274,8 @@ def supply(
             g = f[top]
             g[S_IL], g[S_QTY], g[S_DAY], g[S_DEPTH] = child, child_qty, child_day, depth + 1
             g[S_EARLY], g[S_PHASE], g[S_PARENT] = fr[S_EARLY], BEGIN, fr[S_NODE]
-            g[S_OPT] = s.count[OPTIONS]
-            g[S_TAKEN] = s.count[TAKEN]
+            g[S_OPT] = s.counts[OPTIONS]
+            g[S_TAKEN] = s.counts[TAKEN]
 
 
 @jit
@@ -292,7 +299,7 @@ def _start_production(
     first = components_ready(a, s, memo, op, missing, s.spath, depth + 1) if early else 0
     if first == NONE or first > last:
         return -TRY
-    base = s.count[TAKEN]
+    base = s.counts[TAKEN]
     if hours <= EPS:
         n = 0
         start = end = first if early else last
@@ -307,7 +314,7 @@ def _start_production(
             s.taken_day[base : base + n] = s.taken_day[base : base + n][::-1].copy()
             s.taken_hours[base : base + n] = s.taken_hours[base : base + n][::-1].copy()
         start, end = s.taken_day[base], s.taken_day[base + n - 1]
-    s.count[TAKEN] = base + n
+    s.counts[TAKEN] = base + n
     resource = a.op_resource[op]
     for i in range(base, base + n):
         use_hours(s, resource, s.taken_day[i], s.taken_hours[i])
@@ -334,14 +341,15 @@ def _finish_production(
     il = a.op_item[op] * L + a.op_location[op]
     add(s, il, ready, missing)
     resource = a.op_resource[op]
-    make(s, a.op_item[op], a.op_location[op], resource, missing, fr[S_START], ready,
-         values[V_HOURS])
+    make(
+        s, a.op_item[op], a.op_location[op], resource, missing, fr[S_START], ready, values[V_HOURS]
+    )
     node = fr[S_NODE]
     row = s.nodes[node]
     row[N_READY], row[N_A], row[N_B], row[N_MISSING] = ready, fr[S_START], fr[S_END], missing
     s.node_values[node, 0] = values[V_COST]
     s.node_values[node, 1] = values[V_HOURS]
-    base, n = s.count[TAKEN] - fr[S_TAKEN_N], fr[S_TAKEN_N]
+    base, n = s.counts[TAKEN] - fr[S_TAKEN_N], fr[S_TAKEN_N]
     if fr[S_WAITS]:
         row[N_CODE] = CODE_MATERIAL
     else:
@@ -350,7 +358,7 @@ def _finish_production(
             if s.hours[resource, s.taken_day[i]] - s.taken_hours[i] > EPS:
                 crowded = True
         row[N_CODE] = CODE_CAPACITY if crowded else CODE_LEAD_TIME
-    return node
+    return int(node)
 
 
 @jit
