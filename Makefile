@@ -22,7 +22,11 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
+# The fast engine is compiled once (about a minute on a new machine, then cached) before the
+# test workers start, so that they do not both compile it.
 test: $(STAMP) chromium
+	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(BIN)/promiseplan run src/promiseplan/examples/flowers \
+	  --out $(CURDIR)/.numba_cache/warm-up --engine fast --quiet
 	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
 lint: $(STAMP)

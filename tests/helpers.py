@@ -3,6 +3,7 @@ serving a database as a user would."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -34,9 +35,18 @@ def write_dataset(folder: Path, files: dict[str, str]) -> Path:
 
 
 def plan_folder(dataset: Path, out: Path, *options: str) -> dict[str, list[dict[str, Any]]]:
-    """Run ``promiseplan run`` as other programs do, check the plan, return the output rows."""
-    result = runner.invoke(app, ["run", str(dataset), "--out", str(out), "--quiet", *options])
+    """Run ``promiseplan run`` as other programs do, with the reference and with the fast engine
+    (their output files must be identical), check the plan, return the output rows."""
+    result = runner.invoke(
+        app, ["run", str(dataset), "--out", str(out), "--quiet", "--engine", "reference", *options]
+    )
     assert result.exit_code == 0, result.output
+    fast = out.with_name(out.name + "-fast")
+    result = runner.invoke(
+        app, ["run", str(dataset), "--out", str(fast), "--quiet", "--engine", "fast", *options]
+    )
+    assert result.exit_code == 0, result.output
+    assert same_outputs(out, fast) == []
     loaded = load_dataset(dataset)
     now = options[options.index("--now") + 1] if "--now" in options else None
     horizon = (
@@ -47,6 +57,25 @@ def plan_folder(dataset: Path, out: Path, *options: str) -> dict[str, list[dict[
     return {
         p.stem: pl.read_csv(p, infer_schema=False).to_dicts() for p in sorted(out.glob("*.csv"))
     }
+
+
+def same_outputs(first: Path, second: Path) -> list[str]:
+    """The output files that differ between two runs (kpis.json without its run time)."""
+    differ = []
+    names = sorted({p.name for p in first.iterdir()} | {p.name for p in second.iterdir()})
+    for name in names:
+        a, b = first / name, second / name
+        if not (a.exists() and b.exists()):
+            differ.append(name)
+        elif name == "kpis.json":
+            left, right = json.loads(a.read_text()), json.loads(b.read_text())
+            left.pop("run_seconds", None)
+            right.pop("run_seconds", None)
+            if left != right:
+                differ.append(name)
+        elif a.read_bytes() != b.read_bytes():
+            differ.append(name)
+    return differ
 
 
 def pick(rows: list[dict[str, Any]], *columns: str) -> list[tuple[Any, ...]]:

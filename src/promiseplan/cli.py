@@ -70,12 +70,26 @@ def run(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto (the fast engine from 20,000 order lines on), fast or reference; "
+            "both engines give the same plan."
+        ),
+    ] = "auto",
 ) -> None:
     """Plan every open order of DATASET and write confirmations and plans to OUT."""
-    _plan(dataset, out, now, horizon_days, quiet)
+    _plan(dataset, out, now, horizon_days, quiet, engine)
 
 
-def _plan(dataset: Path, out: Path, now: str | None, horizon_days: int | None, quiet: bool) -> None:
+def _plan(
+    dataset: Path,
+    out: Path,
+    now: str | None,
+    horizon_days: int | None,
+    quiet: bool,
+    engine: str = "auto",
+) -> None:
     from promiseplan.pipeline import run as run_pipeline
 
     progress = Progress(
@@ -95,6 +109,7 @@ def _plan(dataset: Path, out: Path, now: str | None, horizon_days: int | None, q
             now,
             horizon_days,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
+            engine=engine,
         )
     if not quiet:
         _summary(result.plan.kpis, result.seconds, out)

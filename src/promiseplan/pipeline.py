@@ -22,9 +22,29 @@ from promiseplan.dataset.write import write_outputs
 from promiseplan.engine.plan import Plan
 from promiseplan.engine.reference import plan as reference_plan
 from promiseplan.model.build import build_problem
+from promiseplan.model.problem import Problem
 from promiseplan.model.settings import PRIORITY_KEYS, Settings, parse_now
 
 Progress = Callable[[int, int], None]
+
+ENGINES = ("auto", "fast", "reference")
+FAST_FROM_LINES = 20_000
+"""``auto`` plans with the fast engine from this many order lines on: below it the reference
+engine is done before the fast one would have loaded its compiled code (the first run on a
+machine compiles it, about a minute, and caches it)."""
+
+
+def plan_problem(problem: Problem, progress: Progress | None = None, engine: str = "auto") -> Plan:
+    """Plan with the chosen engine; both give the same plan (tests compare them)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    lines = sum(len(order.lines) for order in problem.orders)
+    if engine == "fast" or (engine == "auto" and lines >= FAST_FROM_LINES):
+        from promiseplan.engine.fast import plan as fast_plan
+
+        return fast_plan(problem, progress)
+    with fewer_collections():
+        return reference_plan(problem, progress)
 
 
 @contextmanager
@@ -83,6 +103,7 @@ def run(
     now: str | None = None,
     horizon_days: int | None = None,
     progress: Progress | None = None,
+    engine: str = "auto",
 ) -> RunResult:
     """Plan ``source`` and write the outputs to ``out`` (nothing is written when anything fails)."""
     seconds: dict[str, float] = {}
@@ -94,8 +115,7 @@ def run(
     problem = build_problem(dataset, settings)
     seconds["build problem"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    with fewer_collections():
-        result = reference_plan(problem, progress)
+    result = plan_problem(problem, progress, engine)
     seconds["plan"] = time.perf_counter() - mark
     if out is not None:
         mark = time.perf_counter()
@@ -111,6 +131,7 @@ def run_stored(
     now: str | None = None,
     horizon_days: int | None = None,
     progress: Progress | None = None,
+    engine_choice: str = "auto",
 ) -> tuple[int, RunResult]:
     """Plan the database's current snapshot and store the run with all its outputs in one
     transaction. Only one run at a time (RunInProgress otherwise); a run that fails is recorded
@@ -142,8 +163,7 @@ def run_stored(
         try:
             mark = time.perf_counter()
             problem = build_problem(dataset, settings)
-            with fewer_collections():
-                result = reference_plan(problem, report)
+            result = plan_problem(problem, report, engine_choice)
             seconds["plan"] = time.perf_counter() - mark
             result.kpis["run_seconds"] = round(time.perf_counter() - mark, 3)
             mark = time.perf_counter()

@@ -23,6 +23,7 @@ from promiseplan.engine.fast.decide import (
     R_QTY,
     R_SHIP,
     R_STATUS,
+    ROW_FIELDS,
     UNCONFIRMED,
     decide_orders,
 )
@@ -74,7 +75,7 @@ def plan(problem: Problem, progress: Progress | None = None) -> Plan:
 def _joined(parts: list[tuple[Array, ...]]) -> tuple[Array, ...]:
     if not parts:
         empty = (
-            np.zeros((0, 16), dtype=np.int64),
+            np.zeros((0, ROW_FIELDS), dtype=np.int64),
             np.zeros(0),
             np.zeros((0, 11), dtype=np.int64),
             np.zeros((0, 2)),

@@ -39,7 +39,9 @@ WAY_FIELDS = 8
 # schedule rows
 R_ORDER, R_LINE, R_QTY, R_STATUS, R_PROMISED, R_SHIP, R_LANE, R_ARRIVAL = range(8)
 R_KIND, R_AVAILABLE, R_DELAYED, R_NODE, R_WRAP, R_FAILED, R_BASE, R_ARG = range(8, 16)
-ROW_FIELDS = 16
+R_WHY_SHIP = 16
+"""The ship day of the way the reason explains (the first pass's, for a ship-complete line)."""
+ROW_FIELDS = 17
 ON_TIME, LATE, UNCONFIRMED = 0, 1, 2
 EXPLAIN, REFUSE = 0, 1
 TOO_LATE, NO_LANE, BEYOND_HORIZON, NO_SOURCE = 1, 2, 3, 4
@@ -305,6 +307,7 @@ def _row(
     r[R_AVAILABLE] = explained[W_AVAILABLE]
     r[R_DELAYED] = explained[W_DELAYED]
     r[R_NODE] = explained[W_NODE]
+    r[R_WHY_SHIP] = explained[W_SHIP]
     r[R_WRAP] = wrap
     row_cost[n] = way[W_QTY] * a.dl_cost[way[W_LANE]]
     return n + 1

@@ -25,6 +25,7 @@ from promiseplan.engine.fast.decide import (
     R_PROMISED,
     R_QTY,
     R_SHIP,
+    R_WHY_SHIP,
     R_WRAP,
     REFUSE,
     TOO_LATE,
@@ -144,7 +145,7 @@ class Writer:
                 limits.append(f"{lane.location}'s {place.orders_per_day} orders a day")
             return (
                 f"capacity: {' and '.join(limits) or 'shipping'} is full before "
-                f"{d(int(row[R_SHIP]))}; {trip}"
+                f"{d(int(row[R_WHY_SHIP]))}; {trip}"
             )
         node = int(row[R_NODE])
         if self.nodes[node, N_KIND] == STOCK:

@@ -1,0 +1,69 @@
+"""The fast engine and the reference engine make the same plan: every output table and every
+figure, on hypothesis-generated networks and on larger generated datasets. (Every scenario,
+worked example and generated dataset planned through ``plan_folder`` is also compared.)"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from typer.testing import CliRunner
+
+from promiseplan.cli import app
+from promiseplan.dataset.load import load_dataset
+from promiseplan.engine import fast, reference
+from promiseplan.engine.plan import Plan
+from promiseplan.generate import generate
+from promiseplan.model.build import build_problem
+from promiseplan.model.problem import Problem
+from promiseplan.pipeline import resolve_settings
+from tests.strategies import datasets
+
+
+def _problem(folder: Path) -> Problem:
+    dataset = load_dataset(folder)
+    return build_problem(dataset, resolve_settings(dataset))
+
+
+def _assert_same(first: Plan, second: Plan) -> None:
+    assert first.tables.keys() == second.tables.keys()
+    for name, table in first.tables.items():
+        assert table.equals(second.tables[name]), name
+    assert first.kpis == second.kpis
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets())
+def test_both_engines_plan_small_networks_alike(files: dict[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf8")
+        problem = _problem(folder)
+    _assert_same(reference.plan(problem), fast.plan(problem))
+
+
+CASES = [("scale", 3000, 1), ("scale", 2000, 7), ("electronics", 500, 4), ("flowers", 800, 5)]
+
+
+@pytest.mark.parametrize(("name", "size", "seed"), CASES, ids=[f"{n}-{s}" for n, _, s in CASES])
+def test_both_engines_plan_generated_datasets_alike(
+    tmp_path: Path, name: str, size: int, seed: int
+) -> None:
+    generate(name, tmp_path, size, seed)
+    problem = _problem(tmp_path)
+    planned = fast.plan(problem)
+    assert planned["confirmations"].height > 0
+    _assert_same(reference.plan(problem), planned)
+
+
+def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
+    generate("flowers", tmp_path / "data", 5, 1)
+    result = CliRunner().invoke(
+        app, ["run", str(tmp_path / "data"), "--out", str(tmp_path / "out"), "--engine", "turbo"]
+    )
+    assert result.exit_code == 2
+    assert "unknown engine 'turbo'" in result.output
+    assert not (tmp_path / "out").exists()
