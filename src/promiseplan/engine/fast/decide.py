@@ -21,7 +21,7 @@ from promiseplan.engine.fast.state import (
     State,
     add,
     checkpoint,
-    free_row,
+    free,
     full,
     rollback,
     settle,
@@ -272,7 +272,7 @@ def _no_way(a: Arrays, s: State, order: int, item: int, quantity: int) -> int:
             continue
         any_lane = True
         il = item * a.n_locations + a.dl_location[lane]
-        if free_row(s, il)[a.last] >= quantity or could_ever_supply(a, s, il):
+        if free(s, il, a.last) >= quantity or could_ever_supply(a, s, il):
             return BEYOND_HORIZON
     return NO_SOURCE if any_lane else NO_LANE
 

@@ -14,6 +14,7 @@ from numba import types
 from numba.typed import Dict
 
 from promiseplan.engine.fast.arrays import Array, Arrays
+from promiseplan.engine.fast.availability import last_below
 from promiseplan.engine.fast.compiled import jit
 from promiseplan.engine.fast.state import (
     EPS,
@@ -25,7 +26,7 @@ from promiseplan.engine.fast.state import (
     TRANSFER,
     VERSION,
     State,
-    free_row,
+    free,
     full,
 )
 
@@ -121,19 +122,6 @@ def pack(a: Arrays, s: State, op: int, hours: float, first: int, stop: int, step
 
 
 @jit
-def last_free_day(row: Array, start: int, value: int) -> int:
-    """The last day from ``start`` on whose free units equal ``value`` (free never decreases)."""
-    low, high = start, row.shape[0]
-    while low < high:
-        middle = (low + high) // 2
-        if row[middle] > value:
-            high = middle
-        else:
-            low = middle + 1
-    return low - 1
-
-
-@jit
 def on_path(path: Array, depth: int, il: int) -> bool:
     for k in range(depth):  # noqa: SIM110 (numba compiles loops, not generators)
         if path[k] == il:
@@ -189,9 +177,8 @@ def earliest(
                     result = NONE
                     done = True
                     break
-                row = free_row(s, il)
-                value = row[start]
-                fr[E_END] = last_free_day(row, start, value)
+                value = free(s, il, start)
+                fr[E_END] = last_below(s.tree[il], s.pending[il], value + 1)
                 if value >= fr[E_QTY]:
                     result = start
                     done = True

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 from numba import types
 from numba.experimental import structref
 
 from promiseplan.engine.fast.arrays import Arrays, Floats, Ints
+from promiseplan.engine.fast.availability import add_from, build_trees, free_at
 from promiseplan.engine.fast.compiled import jit
 
 EPS = 1e-9
@@ -34,9 +34,9 @@ CODE_STOCK, CODE_LEAD_TIME, CODE_CAPACITY, CODE_MATERIAL = range(4)
 
 
 class State(NamedTuple):
-    net: Ints
-    free: Ints
-    dirty: npt.NDArray[np.bool_]
+    tree: Ints
+    """Per item-location, projected stock over time as a segment tree (``availability``)."""
+    pending: Ints
     hours: Floats
     lane_units: Ints
     shipped: Ints
@@ -94,12 +94,11 @@ def reference(state: State) -> State:
 
 def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
     days = arrays.last + 1
-    n_il = stock.shape[0]
+    tree, pending = build_trees(stock)
     frames = 1024
     return State(
-        net=stock.copy(),
-        free=np.zeros_like(stock),
-        dirty=np.ones(n_il, dtype=np.bool_),
+        tree=tree,
+        pending=pending,
         hours=np.zeros((arrays.res_hours.shape[0], days)),
         lane_units=np.zeros((arrays.dl_location.shape[0], days), dtype=np.int64),
         shipped=np.zeros((arrays.n_locations, days), dtype=np.int64),
@@ -152,28 +151,15 @@ def record(s: State, kind: int, a: int, b: int, c: int, h: float) -> None:
 
 
 @jit
-def free_row(s: State, il: int) -> Ints:
-    """For every day d, the units that can be taken on day d without any later day going
-    below zero (the minimum of projected stock from d to the horizon)."""
-    row = s.free[il]
-    if s.dirty[il]:
-        net = s.net[il]
-        days = net.shape[0]
-        total = 0
-        for d in range(days):
-            total += net[d]
-            row[d] = total
-        for d in range(days - 2, -1, -1):
-            if row[d + 1] < row[d]:
-                row[d] = row[d + 1]
-        s.dirty[il] = False
-    return row  # type: ignore[no-any-return]
+def free(s: State, il: int, day: int) -> int:
+    """The units of item-location ``il`` that can be taken on ``day`` without any later day
+    going below zero."""
+    return free_at(s.tree[il], s.pending[il], day)
 
 
 @jit
 def add(s: State, il: int, day: int, quantity: int) -> None:
-    s.net[il, day] += quantity
-    s.dirty[il] = True
+    add_from(s.tree[il], s.pending[il], day, quantity)
     record(s, NET, il, day, quantity, 0.0)
 
 
@@ -273,8 +259,7 @@ def rollback(s: State, mark: int) -> None:
         n -= 1
         kind, a, b, c = s.log[n, 0], s.log[n, 1], s.log[n, 2], s.log[n, 3]
         if kind == NET:
-            s.net[a, b] -= c
-            s.dirty[a] = True
+            add_from(s.tree[a], s.pending[a], b, -c)
         elif kind == HOURS:
             s.hours[a, b] -= s.log_hours[n]
         elif kind == LANE:

@@ -48,7 +48,7 @@ from promiseplan.engine.fast.state import (
     add,
     buy,
     checkpoint,
-    free_row,
+    free,
     full,
     make,
     move,
@@ -150,7 +150,7 @@ def supply(
         if phase == BEGIN:
             on_hand = 0
             if 0 <= day <= a.last:
-                on_hand = max(free_row(s, il)[day], 0)
+                on_hand = max(free(s, il, day), 0)
             if on_hand >= fr[S_QTY]:
                 result = new_node(s, STOCK, il, fr[S_QTY], fr[S_QTY], NONE, fr[S_PARENT])
                 finished = True
@@ -403,7 +403,7 @@ def could_ever_supply(a: Arrays, s: State, il0: int) -> bool:
                     fr[4] = a.bom_ptr[op]
                 while fr[4] < a.bom_ptr[op + 1]:
                     comp = a.bom_item[fr[4]] * L + loc
-                    if on_path(p, depth + 1, comp) or free_row(s, comp)[a.last] > 0:
+                    if on_path(p, depth + 1, comp) or free(s, comp, a.last) > 0:
                         fr[4] += 1
                         continue
                     child = comp
@@ -420,7 +420,7 @@ def could_ever_supply(a: Arrays, s: State, il0: int) -> bool:
                 if on_path(p, depth + 1, src):
                     fr[3] += 1
                     continue
-                if free_row(s, src)[a.last] > 0:
+                if free(s, src, a.last) > 0:
                     answer, decided = True, True
                     break
                 child = src
