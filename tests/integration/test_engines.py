@@ -67,3 +67,11 @@ def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown engine 'turbo'" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_compiled_cache_is_named_after_every_compiled_module() -> None:
+    from promiseplan.engine.fast import compiled
+
+    folder = Path(compiled.__file__).parent
+    with_jit = sorted(p.stem for p in folder.glob("*.py") if "@jit" in p.read_text())
+    assert set(with_jit) <= set(compiled.KERNEL)

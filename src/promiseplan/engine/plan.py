@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
 from promiseplan.dataset.schema import OUTPUT_TABLES, Kind, output_kind
 from promiseplan.engine.orders import ScheduleLine
-from promiseplan.engine.state import State
+from promiseplan.engine.state import Production, State, Transfer
 from promiseplan.model.build import line_sort_key
 from promiseplan.model.problem import Order, Problem
 
@@ -60,6 +61,73 @@ def assemble(problem: Problem, state: State, rows: list[ScheduleLine]) -> Plan:
         ],
     )
     orders = _frame("orders", order_rows(problem, problem.orders, rows))
+    regions = {o.id: o.region for o in problem.orders}
+    deliveries = _frame(
+        "distribution_plan",
+        sorted(
+            (
+                (
+                    "delivery",
+                    r.item,
+                    r.ship_from,
+                    regions[r.order],
+                    r.mode,
+                    r.quantity,
+                    d(r.ship),
+                    d(r.arrival),
+                    r.order,
+                )
+                for r in rows
+                if r.ship is not None and r.arrival is not None
+            ),
+            key=lambda t: (t[6], t[8], t[1], t[2], t[4]),
+        ),
+    )
+    summary = Summary(
+        lines={
+            s: sum(1 for r in rows if r.status == s) for s in ("on_time", "late", "unconfirmed")
+        },
+        units_ordered=sum(r.quantity for r in rows),
+        units_confirmed=sum(r.quantity for r in rows if r.status != "unconfirmed"),
+        units_unconfirmed=sum(r.quantity for r in rows if r.status == "unconfirmed"),
+        transit_cost=sum(r.transit_cost for r in rows),
+    )
+    changes = _frame("promise_changes", _changes(problem, rows)) if problem.has_promises else None
+    return finish(problem, state, confirmations, orders, deliveries, summary, changes)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Figures of the schedule lines for kpis.json (summed in the confirmations' order)."""
+
+    lines: dict[str, int]
+    units_ordered: int
+    units_confirmed: int
+    units_unconfirmed: int
+    transit_cost: float
+
+
+class Decided(Protocol):
+    """What the plans are derived from: the reference engine's State, or the fast engine's
+    decisions in the same shape."""
+
+    purchases: dict[tuple[str, str, str, int], int]
+    productions: list[Production]
+    transfers: list[Transfer]
+    hours: dict[tuple[str, str], list[float]]
+
+
+def finish(
+    problem: Problem,
+    state: Decided,
+    confirmations: pl.DataFrame,
+    orders: pl.DataFrame,
+    deliveries: pl.DataFrame,
+    summary: Summary,
+    changes: pl.DataFrame | None,
+) -> Plan:
+    """The plan from the schedule tables and the decided purchases, productions and transfers."""
+    d = problem.date
     prices = {(s.id, s.item, s.location): s for sl in problem.suppliers.values() for s in sl}
     procurement = _frame(
         "procurement_plan",
@@ -94,35 +162,16 @@ def assemble(problem: Problem, state: State, rows: list[ScheduleLine]) -> Plan:
             moves.items(), key=lambda kv: (kv[0][4], kv[0])
         )
     ]
-    regions = {o.id: o.region for o in problem.orders}
-    distribution += sorted(
-        (
-            (
-                "delivery",
-                r.item,
-                r.ship_from,
-                regions[r.order],
-                r.mode,
-                r.quantity,
-                d(r.ship),
-                d(r.arrival),
-                r.order,
-            )
-            for r in rows
-            if r.ship is not None and r.arrival is not None
-        ),
-        key=lambda t: (t[6], t[8], t[1], t[2], t[4]),
-    )
     tables = {
         "confirmations": confirmations,
         "orders": orders,
         "procurement_plan": procurement,
         "production_plan": production,
-        "distribution_plan": _frame("distribution_plan", distribution),
+        "distribution_plan": pl.concat([_frame("distribution_plan", distribution), deliveries]),
     }
-    if problem.has_promises:
-        tables["promise_changes"] = _frame("promise_changes", _changes(problem, rows))
-    return Plan(tables, _kpis(problem, state, rows, tables))
+    if changes is not None:
+        tables["promise_changes"] = changes
+    return Plan(tables, _kpis(problem, state, summary, tables))
 
 
 def _day(problem: Problem, day: int | None) -> Any:
@@ -187,7 +236,24 @@ def order_rows(
     return out
 
 
-def _changes(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, ...]]:
+class LineOutcome(Protocol):
+    """What the promise changes read of a schedule line."""
+
+    @property
+    def order(self) -> str: ...
+    @property
+    def line(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def promised(self) -> int | None: ...
+    @property
+    def reason(self) -> str: ...
+
+
+def _changes(problem: Problem, rows: Sequence[LineOutcome]) -> list[tuple[Any, ...]]:
     new: dict[tuple[str, str], tuple[int, int | None, str]] = {}
     reasons: dict[tuple[str, str], str] = {}
     for r in rows:
@@ -226,15 +292,12 @@ def _changes(problem: Problem, rows: list[ScheduleLine]) -> list[tuple[Any, ...]
 
 
 def _kpis(
-    problem: Problem, state: State, rows: list[ScheduleLine], tables: dict[str, pl.DataFrame]
+    problem: Problem, state: Decided, summary: Summary, tables: dict[str, pl.DataFrame]
 ) -> dict[str, Any]:
     orders = tables["orders"]
     order_counts = {s: 0 for s in ("on_time", "late", "partial", "unconfirmed")}
     for status in orders["status"]:
         order_counts[status] += 1
-    line_counts = {s: 0 for s in ("on_time", "late", "unconfirmed")}
-    for r in rows:
-        line_counts[r.status] += 1
     transfers = sum(
         t.quantity * lane.cost_per_unit
         for t in state.transfers
@@ -258,14 +321,14 @@ def _kpis(
     return {
         "orders": total,
         "orders_by_status": order_counts,
-        "schedule_lines_by_status": line_counts,
+        "schedule_lines_by_status": summary.lines,
         "order_lines": sum(len(o.lines) for o in problem.orders),
         "on_time_share": round(order_counts["on_time"] / total, 6) if total else 0.0,
-        "units_ordered": sum(r.quantity for r in rows),
-        "units_confirmed": sum(r.quantity for r in rows if r.status != "unconfirmed"),
-        "units_unconfirmed": sum(r.quantity for r in rows if r.status == "unconfirmed"),
+        "units_ordered": summary.units_ordered,
+        "units_confirmed": summary.units_confirmed,
+        "units_unconfirmed": summary.units_unconfirmed,
         "purchase_spend": round(float(tables["procurement_plan"]["cost"].sum()), 6),
-        "transport_cost": round(sum(r.transit_cost for r in rows) + transfers, 6),
+        "transport_cost": round(summary.transit_cost + transfers, 6),
         "resource_utilisation": round(used / available, 6) if available else 0.0,
         "resource_utilisation_by_resource": utilisation,
     }

@@ -13,33 +13,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
-from promiseplan.engine.fast.decide import (
-    R_ARRIVAL,
-    R_LANE,
-    R_LINE,
-    R_NODE,
-    R_ORDER,
-    R_PROMISED,
-    R_QTY,
-    R_SHIP,
-    R_STATUS,
-    ROW_FIELDS,
-    UNCONFIRMED,
-    decide_orders,
-)
+from promiseplan.engine.fast.decide import R_NODE, ROW_FIELDS, decide_orders
 from promiseplan.engine.fast.reasons import write_reasons
 from promiseplan.engine.fast.search import new_memo
 from promiseplan.engine.fast.state import N_PARENT, State, new_state, reference
-from promiseplan.engine.orders import ScheduleLine
-from promiseplan.engine.plan import Plan, assemble
+from promiseplan.engine.fast.tables import schedule_tables
+from promiseplan.engine.plan import Plan
 from promiseplan.engine.state import Production, Transfer
 from promiseplan.model.problem import Problem
 
 Progress = Callable[[int, int], None]
 CHUNK = 2000
 """Orders decided per call into the compiled code (progress is reported between calls)."""
-
-_STATUS = ("on_time", "late", "unconfirmed")
 
 
 @dataclass
@@ -68,8 +53,8 @@ def plan(problem: Problem, progress: Progress | None = None) -> Plan:
             progress(stop, total)
     rows, row_cost, nodes, values, made, made_hours, moved = _joined(parts)
     reasons = write_reasons(problem, indexed, rows, nodes, values)
-    schedule = _schedule(problem, indexed, rows, row_cost, reasons)
-    return assemble(problem, _decisions(problem, indexed, state, made, made_hours, moved), schedule)  # type: ignore[arg-type]
+    decided = _decisions(problem, indexed, state, made, made_hours, moved)
+    return schedule_tables(problem, indexed, decided, rows, row_cost, reasons)
 
 
 def _joined(parts: list[tuple[Array, ...]]) -> tuple[Array, ...]:
@@ -100,52 +85,6 @@ def _joined(parts: list[tuple[Array, ...]]) -> tuple[Array, ...]:
                 piece[mask, N_PARENT] += offset
         joined.append(np.concatenate(pieces))
     return tuple(joined)
-
-
-def _schedule(
-    problem: Problem, indexed: Indexed, rows: Array, row_cost: Array, reasons: list[str]
-) -> list[ScheduleLine]:
-    orders = problem.orders
-    lines = [line for order in orders for line in order.lines]
-    lanes = indexed.delivery_lanes
-    out = []
-    for row, cost, reason in zip(rows.tolist(), row_cost.tolist(), reasons, strict=True):
-        order = orders[row[R_ORDER]]
-        line = lines[row[R_LINE]]
-        if row[R_STATUS] == UNCONFIRMED:
-            out.append(
-                ScheduleLine(
-                    order.id,
-                    line.line,
-                    line.item,
-                    row[R_QTY],
-                    "unconfirmed",
-                    None,
-                    None,
-                    "",
-                    "",
-                    reason,
-                )
-            )
-            continue
-        lane = lanes[row[R_LANE]]
-        out.append(
-            ScheduleLine(
-                order.id,
-                line.line,
-                line.item,
-                row[R_QTY],
-                _STATUS[row[R_STATUS]],
-                row[R_PROMISED],
-                row[R_SHIP],
-                lane.location,
-                lane.mode,
-                reason,
-                row[R_ARRIVAL],
-                cost,
-            )
-        )
-    return out
 
 
 def _decisions(
