@@ -4,7 +4,6 @@ nodes, word for word as the reference engine writes them (``engine.orders``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from promiseplan.engine.fast.arrays import Array, Indexed
 from promiseplan.engine.fast.decide import (
@@ -56,7 +55,13 @@ class Writer:
         self.a = indexed.arrays
         self.nodes = nodes
         self.values = values
-        self.date: Callable[[int], date] = problem.date
+        self.kinds: list[int] = nodes[:, N_KIND].tolist()
+        texts = [str(problem.date(day)) for day in range(problem.horizon + 1)]
+
+        def text(day: int) -> str:
+            return texts[day] if 0 <= day < len(texts) else str(problem.date(day))
+
+        self.date: Callable[[int], str] = text
         children: dict[int, list[int]] = {}
         for k, parent in enumerate(nodes[:, N_PARENT].tolist()):
             if parent >= 0:
@@ -79,11 +84,11 @@ class Writer:
         return text
 
     def _detail(self, k: int) -> str:
-        node = self.nodes[k]
+        node: list[int] = self.nodes[k].tolist()
         d = self.date
-        kind, source, ready = int(node[N_KIND]), int(node[N_SOURCE]), int(node[N_READY])
-        item = self._item(int(node[N_IL]))
-        missing = int(node[N_MISSING])
+        kind, source, ready = node[N_KIND], node[N_SOURCE], node[N_READY]
+        item = self._item(node[N_IL])
+        missing = node[N_MISSING]
         if kind == PURCHASE:
             s = self.suppliers[source]
             if node[N_A] > 1:
@@ -98,40 +103,38 @@ class Writer:
         below = self.children.get(k, [])
         if kind == TRANSFER:
             lane = self.transfers[source]
-            ship = int(node[N_A])
+            ship = node[N_A]
             text = (
                 f"{missing} {item} come from {lane.source} by {lane.mode}, shipped "
                 f"{d(ship)}, arriving {d(ship + lane.lead_time)} "
                 f"(lead time {lane.lead_time} days)"
             )
             up = below[0]
-            if self.nodes[up, N_KIND] != STOCK:
+            if self.kinds[up] != STOCK:
                 text += f"; at {lane.source}: {self.detail(up)}"
             return text
         op = self.operations[source]
         hours = float(self.values[k, 1])
         made = (
             f"{missing} {op.item} are made at {op.location} on {op.resource} "
-            f"({hours:g} hours, {d(int(node[N_A]))} to {d(int(node[N_B]))}), "
+            f"({hours:g} hours, {d(node[N_A])} to {d(node[N_B])}), "
             f"ready on {d(ready)}"
         )
-        waits = [c for c in below if self.nodes[c, N_KIND] != STOCK]
+        waits = [c for c in below if self.kinds[c] != STOCK]
         if not waits:
             return made
-        arrivals = "; ".join(
-            f"{self._item(int(self.nodes[c, N_IL]))}: {self.detail(c)}" for c in waits
-        )
+        arrivals = "; ".join(f"{self._item(int(self.nodes[c, N_IL]))}: {self.detail(c)}" for c in waits)
         return f"{made} once components arrive ({arrivals})"
 
     # --- rows --------------------------------------------------------------------------------
-    def explain(self, row: Array, order: Order, item: str) -> str:
+    def explain(self, row: list[int], order: Order, item: str) -> str:
         d = self.date
-        lane = self.lanes[int(row[R_LANE])]
+        lane = self.lanes[row[R_LANE]]
         trip = (
-            f"ships {d(int(row[R_SHIP]))} from {lane.location} by {lane.mode}, "
-            f"arrives {d(int(row[R_ARRIVAL]))}"
+            f"ships {d(row[R_SHIP])} from {lane.location} by {lane.mode}, "
+            f"arrives {d(row[R_ARRIVAL])}"
         )
-        promised = int(row[R_PROMISED])
+        promised = row[R_PROMISED]
         requested = order.requested_day
         if row[R_DELAYED] and (requested is None or promised > requested):
             limits = []
@@ -145,21 +148,21 @@ class Writer:
                 limits.append(f"{lane.location}'s {place.orders_per_day} orders a day")
             return (
                 f"capacity: {' and '.join(limits) or 'shipping'} is full before "
-                f"{d(int(row[R_WHY_SHIP]))}; {trip}"
+                f"{d(row[R_WHY_SHIP])}; {trip}"
             )
-        node = int(row[R_NODE])
-        if self.nodes[node, N_KIND] == STOCK:
-            available = int(row[R_AVAILABLE])
+        node = row[R_NODE]
+        if self.kinds[node] == STOCK:
+            available = row[R_AVAILABLE]
             if available > 0 and requested is not None and promised > requested:
                 return f"stock: no {item} free at {lane.location} until {d(available)}; {trip}"
-            return f"stock: {int(row[R_QTY])} {item} in stock at {lane.location}; {trip}"
+            return f"stock: {row[R_QTY]} {item} in stock at {lane.location}; {trip}"
         code = CODES[int(self.nodes[node, N_CODE])]
         return f"{code}: no {item} at {lane.location} until {self.detail(node)}; {trip}"
 
-    def refusal(self, row: Array, order: Order, item: str) -> str:
+    def refusal(self, row: list[int], order: Order, item: str) -> str:
         d = self.date
-        base = int(row[R_BASE])
-        arg = int(row[R_ARG])
+        base = row[R_BASE]
+        arg = row[R_ARG]
         if base == TOO_LATE:
             assert order.requested_day is not None
             return (
@@ -199,12 +202,12 @@ def write_reasons(
     reasons: list[str] = []
     own: dict[tuple[int, int], str] = {}
     wrapped: list[int] = []
-    for i, row in enumerate(rows):
-        order = orders[int(row[R_ORDER])]
-        line = int(row[R_LINE])
+    for i, row in enumerate(rows.tolist()):
+        order = orders[row[R_ORDER]]
+        line = row[R_LINE]
         item = lines[line].item
         if row[R_KIND] == REFUSE:
-            failed = int(row[R_FAILED])
+            failed = row[R_FAILED]
             if failed >= 0:
                 text = writer.refusal(row, order, lines[failed].item)
                 if failed != line:
@@ -217,14 +220,13 @@ def write_reasons(
                 text = writer.refusal(row, order, item)
         else:
             text = writer.explain(row, order, item)
-            own[int(row[R_ORDER]), line] = text
+            own[row[R_ORDER], line] = text
             if row[R_WRAP] >= 0:
                 wrapped.append(i)
         reasons.append(text)
     for i in wrapped:
-        row = rows[i]
-        slowest = int(row[R_WRAP])
-        code, _, detail = own[int(row[R_ORDER]), slowest].partition(": ")
+        slowest = int(rows[i, R_WRAP])
+        code, _, detail = own[int(rows[i, R_ORDER]), slowest].partition(": ")
         reasons[i] = (
             f"{code}: ships complete with line {lines[slowest].line} "
             f"({lines[slowest].item}): {detail}"
