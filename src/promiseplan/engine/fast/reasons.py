@@ -123,7 +123,9 @@ class Writer:
         waits = [c for c in below if self.kinds[c] != STOCK]
         if not waits:
             return made
-        arrivals = "; ".join(f"{self._item(int(self.nodes[c, N_IL]))}: {self.detail(c)}" for c in waits)
+        arrivals = "; ".join(
+            f"{self._item(int(self.nodes[c, N_IL]))}: {self.detail(c)}" for c in waits
+        )
         return f"{made} once components arrive ({arrivals})"
 
     # --- rows --------------------------------------------------------------------------------
