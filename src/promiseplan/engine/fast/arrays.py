@@ -39,6 +39,9 @@ class Arrays(NamedTuple):
     loc_orders_per_day: Ints
     next_ship: Ints
     """[location, day]: the first day from ``day`` on that the location ships, or -1."""
+    loc_reach: Ints
+    """[x, y]: 1 when units at location ``y`` can reach location ``x`` over transfer lanes (in
+    one move or several), or ``y`` is ``x``."""
     # transfer lanes, grouped by destination
     tr_ptr: Ints
     tr_source: Ints
@@ -224,6 +227,7 @@ def index_problem(problem: Problem) -> Indexed:
         loc_cutoff=cutoff,
         loc_orders_per_day=per_day,
         next_ship=next_ship,
+        loc_reach=_reach(problem, loc_of),
         tr_ptr=_ptr(tr_count),
         tr_source=_int([loc_of[t.source] for t in transfers]),
         tr_destination=_int([loc_of[t.destination] for t in transfers]),
@@ -284,6 +288,17 @@ def index_problem(problem: Problem) -> Indexed:
         lanes,
         stock,
     )
+
+
+def _reach(problem: Problem, loc_of: dict[str, int]) -> Ints:
+    n = len(loc_of)
+    reach = np.eye(n, dtype=np.int64)
+    for destination, lanes in problem.transfers_into.items():
+        for lane in lanes:
+            reach[loc_of[destination], loc_of[lane.source]] = 1
+    for middle in range(n):  # transitive closure (Floyd-Warshall on booleans)
+        reach |= reach[:, [middle]] & reach[[middle], :]
+    return reach
 
 
 def _limit(value: int | None) -> int:

@@ -36,7 +36,7 @@ Memo: TypeAlias = Any
 
 # earliest-day frames
 E_IL, E_QTY, E_DEPTH, E_PHASE, E_START, E_END, E_MISSING, E_BEST = range(8)
-E_STAGE, E_K, E_C, E_READY, E_HASH, E_INNER = range(8, 14)
+E_STAGE, E_K, E_C, E_READY, E_HASH = range(8, 13)
 # phases
 START, PLATEAU, SOURCES, AFTER_TRANSFER, AFTER_COMPONENT = range(5)
 
@@ -130,6 +130,21 @@ def on_path(path: Array, depth: int, il: int) -> bool:
 
 
 @jit
+def chain_hash(a: Arrays, path: Array, depth: int, il: int) -> int:
+    """The memo's name for the chain above ``il``: the xor of the item-locations on it that
+    ``il``'s supply could reach (at locations that can ship to ``il``'s, directly or not, or at
+    its own). The earliest day depends on the chain only through them, so chains that differ
+    elsewhere share their answers."""
+    L = a.n_locations
+    here = il % L
+    value = 0
+    for k in range(depth):
+        if a.loc_reach[here, path[k] % L]:
+            value ^= a.zobrist[path[k]]
+    return value
+
+
+@jit
 def earliest(
     a: Arrays, s: State, memo: Memo, il0: int, quantity: int, path: Array, depth0: int
 ) -> int:
@@ -139,17 +154,15 @@ def earliest(
         return 0
     f = s.eframes
     p = s.epath
-    vhash = 0
     for k in range(depth0):
         p[k] = path[k]
-        vhash ^= a.zobrist[path[k]]
     top = 0
     f[0, E_IL], f[0, E_QTY], f[0, E_DEPTH], f[0, E_PHASE], f[0, E_HASH] = (
         il0,
         quantity,
         depth0,
         START,
-        vhash,
+        chain_hash(a, p, depth0, il0),
     )
     result = NONE
     L = a.n_locations
@@ -168,7 +181,6 @@ def earliest(
                 done = True
             else:
                 fr[E_START] = 0
-                fr[E_INNER] = fr[E_HASH] ^ a.zobrist[il]
                 phase = PLATEAU
         while not done:
             if phase == PLATEAU:
@@ -278,7 +290,7 @@ def earliest(
                         child_qty,
                         depth + 1,
                         START,
-                        fr[E_INNER],
+                        chain_hash(a, p, depth + 1, child),
                     )
                     break
         if done:
