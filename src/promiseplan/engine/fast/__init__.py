@@ -15,7 +15,6 @@ import numpy as np
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.decide import R_NODE, ROW_FIELDS, decide_orders
 from promiseplan.engine.fast.reasons import write_reasons
-from promiseplan.engine.fast.search import new_memo
 from promiseplan.engine.fast.state import N_PARENT, State, new_state, reference
 from promiseplan.engine.fast.tables import schedule_tables
 from promiseplan.engine.plan import Plan
@@ -43,12 +42,11 @@ def plan(problem: Problem, progress: Progress | None = None) -> Plan:
     a = indexed.arrays
     state = new_state(a, indexed.initial_stock)
     ref = reference(state)
-    memo = new_memo()
     total = len(problem.orders)
     parts: list[tuple[Array, ...]] = []
     for first in range(0, total, CHUNK):
         stop = min(first + CHUNK, total)
-        parts.append(decide_orders(indexed.ref, ref, memo, first, stop))  # the same arrays
+        parts.append(decide_orders(indexed.ref, ref, first, stop))  # the same arrays
         if progress is not None:
             progress(stop, total)
     rows, row_cost, nodes, values, made, made_hours, moved = _joined(parts)

@@ -18,7 +18,7 @@ import numba
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-KERNEL = ("arrays", "availability", "compiled", "decide", "search", "state", "supply")
+KERNEL = ("arrays", "availability", "compiled", "decide", "memo", "search", "state", "supply")
 """The modules with compiled functions (a test keeps this list complete)."""
 
 

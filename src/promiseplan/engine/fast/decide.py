@@ -11,7 +11,8 @@ import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.compiled import jit
-from promiseplan.engine.fast.search import Memo, earliest, rounded
+from promiseplan.engine.fast.memo import forget
+from promiseplan.engine.fast.search import earliest, rounded
 from promiseplan.engine.fast.state import (
     N_PARENT,
     NODES,
@@ -87,7 +88,6 @@ def ship_day(
 def evaluate(
     a: Arrays,
     s: State,
-    memo: Memo,
     item: int,
     quantity: int,
     lane: int,
@@ -100,7 +100,7 @@ def evaluate(
     ``costs[slot]``): just in time for ``target`` when it can arrive by then, else as early as
     it can. Its cost is measured by a tentative supply, rolled back."""
     il = item * a.n_locations + a.dl_location[lane]
-    available = earliest(a, s, memo, il, quantity, s.root, 0)
+    available = earliest(a, s, il, quantity, s.root, 0)
     if available == NONE:
         return False
     while True:
@@ -109,7 +109,7 @@ def evaluate(
             return False
         early = day + a.dl_transit[lane] > target
         mark = checkpoint(s)
-        node = supply(a, s, memo, il, quantity, day, s.root, 0, early)
+        node = supply(a, s, il, quantity, day, s.root, 0, early)
         rollback(s, mark)
         if node != FAIL:
             break
@@ -158,7 +158,6 @@ def _by_place(a: Arrays, x: Array, y: Array, first: int) -> bool:
 def best(
     a: Arrays,
     s: State,
-    memo: Memo,
     order: int,
     item: int,
     quantity: int,
@@ -176,7 +175,7 @@ def best(
     for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
         if not _allowed(a, order, lane):
             continue
-        if not evaluate(a, s, memo, item, quantity, lane, target, trial, trial_cost, 0):
+        if not evaluate(a, s, item, quantity, lane, target, trial, trial_cost, 0):
             continue
         on_time = trial[W_ARRIVAL] <= target
         if on_time:
@@ -197,7 +196,6 @@ def best(
 def most_by(
     a: Arrays,
     s: State,
-    memo: Memo,
     item: int,
     limit: int,
     lane: int,
@@ -208,10 +206,7 @@ def most_by(
 ) -> bool:
     """The way over ``lane`` carrying the most units (up to ``limit``) that arrive by
     ``target``."""
-    if (
-        evaluate(a, s, memo, item, limit, lane, target, way, costs, slot)
-        and way[W_ARRIVAL] <= target
-    ):
+    if evaluate(a, s, item, limit, lane, target, way, costs, slot) and way[W_ARRIVAL] <= target:
         return True
     found = False
     trial = np.zeros(WAY_FIELDS, dtype=np.int64)
@@ -221,13 +216,13 @@ def most_by(
     low, high = 1, limit - 1
     while low <= high:
         middle = (low + high) // 2
-        available = earliest(a, s, memo, il, middle, s.root, 0)
+        available = earliest(a, s, il, middle, s.root, 0)
         last_ship = min(target - transit, a.last - transit)
         if available == NONE or available > last_ship:
             high = middle - 1
             continue
         if (
-            evaluate(a, s, memo, item, middle, lane, target, trial, trial_cost, 0)
+            evaluate(a, s, item, middle, lane, target, trial, trial_cost, 0)
             and trial[W_ARRIVAL] <= target
         ):
             way[:] = trial
@@ -240,12 +235,12 @@ def most_by(
 
 
 @jit
-def commit(a: Arrays, s: State, memo: Memo, item: int, way: Array) -> None:
+def commit(a: Arrays, s: State, item: int, way: Array) -> None:
     """Reserve the way's stock, supply, lane capacity and the location's order count."""
     lane = way[W_LANE]
     place = a.dl_location[lane]
     il = item * a.n_locations + place
-    node = supply(a, s, memo, il, way[W_QTY], way[W_SHIP], s.root, 0, way[W_EARLY] != 0)
+    node = supply(a, s, il, way[W_QTY], way[W_SHIP], s.root, 0, way[W_EARLY] != 0)
     if node == FAIL:
         raise RuntimeError("a way can no longer be supplied")
     add(s, il, way[W_SHIP], -way[W_QTY])
@@ -355,7 +350,6 @@ def _refuse_all(
 def _complete(
     a: Arrays,
     s: State,
-    memo: Memo,
     order: int,
     rows: Array,
     row_cost: Array,
@@ -377,11 +371,11 @@ def _complete(
         item, quantity = a.ln_item[line], a.ln_quantity[line]
         if quantity <= 0:
             continue
-        if not best(a, s, memo, order, item, quantity, target, first[i], first_cost, i):
+        if not best(a, s, order, item, quantity, target, first[i], first_cost, i):
             rollback(s, mark)
             why = _no_way(a, s, order, item, quantity)
             return _refuse_all(a, rows, row_cost, n, order, line, why, quantity)
-        commit(a, s, memo, item, first[i])
+        commit(a, s, item, first[i])
         promised = max(promised, first[i, W_ARRIVAL]) if any_line else first[i, W_ARRIVAL]
         any_line = True
     if not any_line:
@@ -398,11 +392,11 @@ def _complete(
         item, quantity = a.ln_item[line], a.ln_quantity[line]
         if quantity <= 0:
             continue
-        if not best(a, s, memo, order, item, quantity, promised, second[i], second_cost, i):
+        if not best(a, s, order, item, quantity, promised, second[i], second_cost, i):
             rollback(s, mark)
             why = _no_way(a, s, order, item, quantity)
             return _refuse_all(a, rows, row_cost, n, order, line, why, quantity)
-        commit(a, s, memo, item, second[i])
+        commit(a, s, item, second[i])
         final = max(final, second[i, W_ARRIVAL])
     if _too_late(a, order, final):
         rollback(s, mark)
@@ -429,7 +423,6 @@ def _complete(
 def _fill(
     a: Arrays,
     s: State,
-    memo: Memo,
     order: int,
     line: int,
     left: int,
@@ -451,7 +444,7 @@ def _fill(
         for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
             if not _allowed(a, order, lane):
                 continue
-            if not most_by(a, s, memo, item, left, lane, target, trial, costs, 1):
+            if not most_by(a, s, item, left, lane, target, trial, costs, 1):
                 continue
             if not found or _cheaper(a, trial, costs[1], way, costs[0]):
                 way[:] = trial
@@ -459,7 +452,7 @@ def _fill(
                 found = True
         if not found:
             break
-        commit(a, s, memo, item, way)
+        commit(a, s, item, way)
         promised = way[W_ARRIVAL]
         if a.or_has_requested[order]:
             promised = max(promised, a.or_requested[order])
@@ -472,7 +465,6 @@ def _fill(
 def _split(
     a: Arrays,
     s: State,
-    memo: Memo,
     order: int,
     line: int,
     rows: Array,
@@ -483,7 +475,7 @@ def _split(
     region = a.or_region[order]
     has_requested = a.or_has_requested[order] != 0
     target = a.or_requested[order] if has_requested else 0
-    left, n = _fill(a, s, memo, order, line, a.ln_quantity[line], target, rows, row_cost, n)
+    left, n = _fill(a, s, order, line, a.ln_quantity[line], target, rows, row_cost, n)
     trial = np.zeros(WAY_FIELDS, dtype=np.int64)
     costs = np.zeros(1)
     base, arg = NONE, NONE
@@ -492,7 +484,7 @@ def _split(
         for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
             if not _allowed(a, order, lane):
                 continue
-            if evaluate(a, s, memo, item, 1, lane, EARLIEST, trial, costs, 0) and (
+            if evaluate(a, s, item, 1, lane, EARLIEST, trial, costs, 0) and (
                 date == NONE or trial[W_ARRIVAL] < date
             ):
                 date = trial[W_ARRIVAL]
@@ -504,7 +496,7 @@ def _split(
             base, arg = TOO_LATE, promised
             break
         before = left
-        left, n = _fill(a, s, memo, order, line, left, date, rows, row_cost, n)
+        left, n = _fill(a, s, order, line, left, date, rows, row_cost, n)
         if left == before:
             base, arg = _no_way(a, s, order, item, left), left
             break
@@ -517,18 +509,17 @@ def _split(
 def decide(
     a: Arrays,
     s: State,
-    memo: Memo,
     order: int,
     rows: Array,
     row_cost: Array,
 ) -> int:
     """Decide one order; its schedule rows go into ``rows``; how many."""
     if a.or_complete[order]:
-        return _complete(a, s, memo, order, rows, row_cost, 0)
+        return _complete(a, s, order, rows, row_cost, 0)
     n = 0
     for line in range(a.or_line_ptr[order], a.or_line_ptr[order + 1]):
         if a.ln_quantity[line] > 0:
-            n = _split(a, s, memo, order, line, rows, row_cost, n)
+            n = _split(a, s, order, line, rows, row_cost, n)
     return n
 
 
@@ -545,7 +536,7 @@ def _grow(array: Array, needed: int) -> Array:
 
 @jit
 def decide_orders(
-    a: Arrays, s: State, memo: Memo, first: int, stop: int
+    a: Arrays, s: State, first: int, stop: int
 ) -> tuple[Array, Array, Array, Array, Array, Array, Array]:
     """Decide orders ``first`` to ``stop - 1`` one after the other; what they decided: schedule
     rows and their transport cost, the supply nodes the reasons are written from, productions
@@ -561,12 +552,12 @@ def decide_orders(
     order_cost = np.zeros(s.options.shape[0])
     n_rows = n_nodes = n_made = n_moved = 0
     for order in range(first, stop):
-        memo.clear()  # entries are for versions of the state that do not come back
+        forget(s)  # entries are for versions of the state that do not come back
         settle(s)
         s.counts[NODES] = 0
         s.counts[PRODUCTIONS] = 0
         s.counts[TRANSFERS] = 0
-        count = decide(a, s, memo, order, order_rows, order_cost)
+        count = decide(a, s, order, order_rows, order_cost)
         # keep the supply nodes the rows' reasons read, with everything under them
         total = s.counts[NODES]
         keep = np.full(total, NONE, dtype=np.int64)

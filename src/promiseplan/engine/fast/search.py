@@ -8,14 +8,11 @@ is the chain of item-locations above it (``path``), hashed by xor for the memo.
 from __future__ import annotations
 
 import math
-from typing import Any, TypeAlias
-
-from numba import types
-from numba.typed import Dict
 
 from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.availability import last_below
 from promiseplan.engine.fast.compiled import jit
+from promiseplan.engine.fast.memo import UNKNOWN, recall, remember
 from promiseplan.engine.fast.state import (
     EPS,
     NONE,
@@ -30,20 +27,11 @@ from promiseplan.engine.fast.state import (
     full,
 )
 
-MEMO_SIZE = 500_000
-Memo: TypeAlias = Any
-"""A numba typed Dict: (state version, item-location, quantity, visited hash) -> day."""
-
 # earliest-day frames
 E_IL, E_QTY, E_DEPTH, E_PHASE, E_START, E_END, E_MISSING, E_BEST = range(8)
 E_STAGE, E_K, E_C, E_READY, E_HASH = range(8, 13)
 # phases
 START, PLATEAU, SOURCES, AFTER_TRANSFER, AFTER_COMPONENT = range(5)
-
-
-def new_memo() -> Memo:
-    key = types.UniTuple(types.int64, 4)  # type: ignore[no-untyped-call]
-    return Dict.empty(key_type=key, value_type=types.int64)
 
 
 @jit
@@ -145,9 +133,7 @@ def chain_hash(a: Arrays, path: Array, depth: int, il: int) -> int:
 
 
 @jit
-def earliest(
-    a: Arrays, s: State, memo: Memo, il0: int, quantity: int, path: Array, depth0: int
-) -> int:
+def earliest(a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: int) -> int:
     """The earliest day ``quantity`` units of item-location ``il0`` can be free there, given
     the chain ``path[:depth0]`` above it; NONE when never within the horizon."""
     if quantity <= 0:
@@ -172,16 +158,17 @@ def earliest(
         phase = fr[E_PHASE]
         done = False
         if phase == START:
-            key = (s.counts[VERSION], il, fr[E_QTY], fr[E_HASH])
             if fr[E_QTY] <= 0:
                 result = 0
                 done = True
-            elif key in memo:
-                result = memo[key]
-                done = True
             else:
-                fr[E_START] = 0
-                phase = PLATEAU
+                known = recall(s, s.counts[VERSION], il, fr[E_QTY], fr[E_HASH])
+                if known != UNKNOWN:
+                    result = known
+                    done = True
+                else:
+                    fr[E_START] = 0
+                    phase = PLATEAU
         while not done:
             if phase == PLATEAU:
                 start = fr[E_START]
@@ -294,9 +281,7 @@ def earliest(
                     )
                     break
         if done:
-            if len(memo) > MEMO_SIZE:
-                memo.clear()
-            memo[(s.counts[VERSION], il, fr[E_QTY], fr[E_HASH])] = result
+            remember(s, s.counts[VERSION], il, fr[E_QTY], fr[E_HASH], result)
             if top == 0:
                 return result
             top -= 1
@@ -336,16 +321,14 @@ def _push_option(
 
 
 @jit
-def components_ready(
-    a: Arrays, s: State, memo: Memo, op: int, quantity: int, path: Array, depth: int
-) -> int:
+def components_ready(a: Arrays, s: State, op: int, quantity: int, path: Array, depth: int) -> int:
     """The earliest day every component for ``quantity`` units is at the operation's location
     (``path[:depth]`` is the chain, the operation's item-location included)."""
     start = 0
     L = a.n_locations
     for c in range(a.bom_ptr[op], a.bom_ptr[op + 1]):
         need = component_quantity(quantity, a.bom_per[c])
-        day = earliest(a, s, memo, a.bom_item[c] * L + a.op_location[op], need, path, depth)
+        day = earliest(a, s, a.bom_item[c] * L + a.op_location[op], need, path, depth)
         if day == NONE:
             return NONE
         start = max(start, day)
@@ -356,7 +339,6 @@ def components_ready(
 def sources(
     a: Arrays,
     s: State,
-    memo: Memo,
     il: int,
     missing: int,
     path: Array,
@@ -373,14 +355,14 @@ def sources(
         src = item * L + a.tr_source[k]
         if on_path(path, depth + 1, src):
             continue
-        there = earliest(a, s, memo, src, missing, path, depth + 1)
+        there = earliest(a, s, src, missing, path, depth + 1)
         if there == NONE:
             continue
         shipped = a.next_ship[a.tr_source[k], there]
         if shipped != NONE and shipped + a.tr_lead[k] <= a.last and shipped + a.tr_lead[k] <= by:
             _push_option(s, shipped + a.tr_lead[k], TRANSFER, k, a.tr_cost[k], 0, a.tr_name[k])
     for op in range(a.op_ptr[il], a.op_ptr[il + 1]):
-        start = components_ready(a, s, memo, op, missing, path, depth + 1)
+        start = components_ready(a, s, op, missing, path, depth + 1)
         if start == NONE:
             continue
         mark = s.counts[TAKEN]

@@ -22,6 +22,7 @@ NONE = -1
 
 # counters
 VERSION, NUMBERS, LOG, PRODUCTIONS, TRANSFERS, NODES, SHIPPING, OPTIONS, TAKEN = range(9)
+MEMO_GENERATION, MEMO_USED = 9, 10
 # log entries
 NET, HOURS, LANE, ORDER, BUY, MAKE, MOVE = range(7)
 # supply nodes: integer fields
@@ -69,6 +70,10 @@ class State(NamedTuple):
     lots: Ints
     """Scratch: order day and quantity of each lot of a purchase."""
     root: Ints
+    memo_keys: Ints
+    """The memo of earliest days (``memo``): version, item-location, quantity, chain."""
+    memo_days: Ints
+    memo_stamp: Ints
     """The empty chain of supply (a line's own ship-from location)."""
     counts: Ints
 
@@ -125,6 +130,9 @@ def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
         taken_hours=np.zeros(capacity * 4),
         lots=np.zeros((days + 1, 2), dtype=np.int64),
         root=np.zeros(1, dtype=np.int64),
+        memo_keys=np.zeros((1 << 20, 4), dtype=np.int64),
+        memo_days=np.zeros(1 << 20, dtype=np.int64),
+        memo_stamp=np.full(1 << 20, -1, dtype=np.int64),
         counts=np.zeros(16, dtype=np.int64),
     )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.compiled import jit
 from promiseplan.engine.fast.search import (
-    Memo,
     component_quantity,
     components_ready,
     earliest,
@@ -117,7 +116,6 @@ def _buy(a: Arrays, s: State, node: int, sp: int, missing: int, day: int, early:
 def supply(
     a: Arrays,
     s: State,
-    memo: Memo,
     il0: int,
     quantity: int,
     day0: int,
@@ -160,7 +158,7 @@ def supply(
                 p[depth] = il
                 fr[S_OPT] = s.counts[OPTIONS]
                 fr[S_TAKEN] = s.counts[TAKEN]
-                fr[S_OPTS] = sources(a, s, memo, il, fr[S_MISSING], p, depth, day)
+                fr[S_OPTS] = sources(a, s, il, fr[S_MISSING], p, depth, day)
                 fr[S_OPT_I] = 0
                 phase = TRY
         elif phase == AFTER_TRANSFER:
@@ -233,7 +231,7 @@ def supply(
                     src = (il // L) * L + src_loc
                     shipped = NONE
                     if early:
-                        there = earliest(a, s, memo, src, missing, p, depth + 1)
+                        there = earliest(a, s, src, missing, p, depth + 1)
                         first = NONE if there == NONE else a.next_ship[src_loc, there]
                         if first != NONE and first + a.tr_lead[k] <= day:
                             shipped = first
@@ -250,7 +248,7 @@ def supply(
                         child, child_qty, child_day = src, missing, shipped
                         fr[S_PHASE] = AFTER_TRANSFER
                 else:
-                    phase = _start_production(a, s, memo, fr, v[top], k, day, early, depth)
+                    phase = _start_production(a, s, fr, v[top], k, day, early, depth)
             elif phase == COMPONENTS:
                 op = s.options[fr[S_OPT] + fr[S_OPT_I], 2]
                 c = fr[S_C]
@@ -282,7 +280,6 @@ def supply(
 def _start_production(
     a: Arrays,
     s: State,
-    memo: Memo,
     fr: Array,
     values: Array,
     op: int,
@@ -296,7 +293,7 @@ def _start_production(
         return -TRY
     missing = fr[S_MISSING]
     hours = missing * a.op_hours[op]
-    first = components_ready(a, s, memo, op, missing, s.spath, depth + 1) if early else 0
+    first = components_ready(a, s, op, missing, s.spath, depth + 1) if early else 0
     if first == NONE or first > last:
         return -TRY
     base = s.counts[TAKEN]
