@@ -351,11 +351,13 @@ def sources(
     L = a.n_locations
     loc, item = il % L, il // L
     base = s.counts[OPTIONS]
+    asked, there = NONE, NONE  # lanes from one location in several modes ask the same
     for k in range(a.tr_ptr[loc], a.tr_ptr[loc + 1]):
         src = item * L + a.tr_source[k]
         if on_path(path, depth + 1, src):
             continue
-        there = earliest(a, s, src, missing, path, depth + 1)
+        if src != asked:
+            asked, there = src, earliest(a, s, src, missing, path, depth + 1)
         if there == NONE:
             continue
         shipped = a.next_ship[a.tr_source[k], there]

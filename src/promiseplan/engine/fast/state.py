@@ -130,9 +130,9 @@ def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
         taken_hours=np.zeros(capacity * 4),
         lots=np.zeros((days + 1, 2), dtype=np.int64),
         root=np.zeros(1, dtype=np.int64),
-        memo_keys=np.zeros((1 << 20, 4), dtype=np.int64),
-        memo_days=np.zeros(1 << 20, dtype=np.int64),
-        memo_stamp=np.full(1 << 20, -1, dtype=np.int64),
+        memo_keys=np.zeros((1 << 16, 4), dtype=np.int64),
+        memo_days=np.zeros(1 << 16, dtype=np.int64),
+        memo_stamp=np.full(1 << 16, -1, dtype=np.int64),
         counts=np.zeros(16, dtype=np.int64),
     )
 
