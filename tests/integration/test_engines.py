@@ -19,6 +19,7 @@ from promiseplan.generate import generate
 from promiseplan.model.build import build_problem
 from promiseplan.model.problem import Problem
 from promiseplan.pipeline import resolve_settings
+from tests.helpers import plan_folder
 from tests.strategies import datasets
 
 
@@ -75,3 +76,29 @@ def test_the_compiled_cache_is_named_after_every_compiled_module() -> None:
     folder = Path(compiled.__file__).parent
     with_jit = sorted(p.stem for p in folder.glob("*.py") if "@jit" in p.read_text())
     assert set(with_jit) <= set(compiled.KERNEL)
+
+
+KEYS = [
+    ["-value", "channel", "customer", "need_date"],
+    ["promised_first", "-priority", "-created_at", "order"],
+]
+
+
+@pytest.mark.parametrize("keys", KEYS, ids=["value-channel", "descending"])
+def test_both_engines_follow_any_priority_model_and_keep_promises(
+    tmp_path: Path, keys: list[str]
+) -> None:
+    """The fast engine reads the orders as columns and sorts them with polars; the reference
+    engine sorts Order objects by a Python key: the same decision order for every key."""
+    generate("electronics", tmp_path / "data", 150, 3)
+    first = plan_folder(tmp_path / "data", tmp_path / "first")
+    promised = [r for r in first["confirmations"] if r["status"] != "unconfirmed"][::3]
+    lines = ["order,line,quantity,promised_date"] + [
+        f"{r['order']},{r['line']},{r['quantity']},{r['promised_date']}" for r in promised
+    ]
+    (tmp_path / "data" / "promises.csv").write_text("\n".join(lines) + "\n")
+    settings = tmp_path / "data" / "settings.toml"
+    quoted = ", ".join(f'"{k}"' for k in keys)
+    settings.write_text(settings.read_text() + f"priority_keys = [{quoted}]\n")
+    out = plan_folder(tmp_path / "data", tmp_path / "second")
+    assert out["promise_changes"]

@@ -91,6 +91,7 @@ def assemble(problem: Problem, state: State, rows: list[ScheduleLine]) -> Plan:
         units_confirmed=sum(r.quantity for r in rows if r.status != "unconfirmed"),
         units_unconfirmed=sum(r.quantity for r in rows if r.status == "unconfirmed"),
         transit_cost=sum(r.transit_cost for r in rows),
+        order_lines=sum(len(o.lines) for o in problem.orders),
     )
     changes = _frame("promise_changes", _changes(problem, rows)) if problem.has_promises else None
     return finish(problem, state, confirmations, orders, deliveries, summary, changes)
@@ -105,6 +106,8 @@ class Summary:
     units_confirmed: int
     units_unconfirmed: int
     transit_cost: float
+    order_lines: int
+    """Lines of the open orders (zero quantities included)."""
 
 
 class Decided(Protocol):
@@ -253,7 +256,9 @@ class LineOutcome(Protocol):
     def reason(self) -> str: ...
 
 
-def _changes(problem: Problem, rows: Sequence[LineOutcome]) -> list[tuple[Any, ...]]:
+def _changes(
+    problem: Problem, rows: Sequence[LineOutcome], open_orders: set[str] | None = None
+) -> list[tuple[Any, ...]]:
     new: dict[tuple[str, str], tuple[int, int | None, str]] = {}
     reasons: dict[tuple[str, str], str] = {}
     for r in rows:
@@ -266,7 +271,8 @@ def _changes(problem: Problem, rows: Sequence[LineOutcome]) -> list[tuple[Any, .
         else:
             reasons[key] = r.reason
         new[key] = (qty, day, "")
-    open_orders = {o.id for o in problem.orders}
+    if open_orders is None:
+        open_orders = {o.id for o in problem.orders}
     out = []
     for (order, line), old in sorted(
         problem.promises.items(), key=lambda kv: (kv[0][0], line_sort_key(kv[0][1]))
@@ -322,7 +328,7 @@ def _kpis(
         "orders": total,
         "orders_by_status": order_counts,
         "schedule_lines_by_status": summary.lines,
-        "order_lines": sum(len(o.lines) for o in problem.orders),
+        "order_lines": summary.order_lines,
         "on_time_share": round(order_counts["on_time"] / total, 6) if total else 0.0,
         "units_ordered": summary.units_ordered,
         "units_confirmed": summary.units_confirmed,

@@ -29,7 +29,9 @@ def line_sort_key(line: str) -> tuple[int, int, str]:
     return (0, int(line), "") if line.isdigit() else (1, 0, line)
 
 
-def build_problem(dataset: Dataset, settings: Settings) -> Problem:
+def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True) -> Problem:
+    """The problem of a run; without its orders (``with_orders`` false) for an engine that
+    reads the orders as columns (``engine.fast.book``)."""
     day0 = settings.now.date()
 
     def day(value: date) -> int:
@@ -114,7 +116,7 @@ def build_problem(dataset: Dataset, settings: Settings) -> Problem:
     for lanes in delivery_lanes.values():
         lanes.sort(key=lambda lane: (lane.location, lane.mode))
     promises = _promises(dataset, day)
-    orders = _orders(dataset, day0, promises)
+    orders = _orders(dataset, day0, promises) if with_orders else []
     orders.sort(key=_priority_key(settings, dataset))
     return Problem(
         day0=day0,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
+from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import R_NODE, ROW_FIELDS, decide_orders
 from promiseplan.engine.fast.reasons import write_reasons
 from promiseplan.engine.fast.state import N_PARENT, State, new_state, reference
@@ -38,11 +39,17 @@ class Decisions:
 
 def plan(problem: Problem, progress: Progress | None = None) -> Plan:
     """Decide every open order in priority order and derive the plans. Pure: no I/O, no clock."""
-    indexed = index_problem(problem)
-    a = indexed.arrays
-    state = new_state(a, indexed.initial_stock)
+    return plan_book(problem, book_of(problem), progress)
+
+
+def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = None) -> Plan:
+    """As ``plan``, with the orders of ``book`` (``problem`` gives the network; its own orders
+    are not read)."""
+    indexed = index_problem(problem, book)
+    state = new_state(indexed.arrays, indexed.initial_stock)
+    indexed.initial_stock = np.zeros((0, 0), dtype=np.int64)  # the trees hold it now
     ref = reference(state)
-    total = len(problem.orders)
+    total = len(book)
     parts: list[tuple[Array, ...]] = []
     for first in range(0, total, CHUNK):
         stop = min(first + CHUNK, total)
@@ -50,9 +57,9 @@ def plan(problem: Problem, progress: Progress | None = None) -> Plan:
         if progress is not None:
             progress(stop, total)
     rows, row_cost, nodes, values, made, made_hours, moved = _joined(parts)
-    reasons = write_reasons(problem, indexed, rows, nodes, values)
+    reasons = write_reasons(problem, book, indexed, rows, nodes, values)
     decided = _decisions(problem, indexed, state, made, made_hours, moved)
-    return schedule_tables(problem, indexed, decided, rows, row_cost, reasons)
+    return schedule_tables(problem, book, indexed, decided, rows, row_cost, reasons)
 
 
 def _joined(parts: list[tuple[Array, ...]]) -> tuple[Array, ...]:

@@ -8,7 +8,7 @@ index ``item * n_locations + location``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +17,9 @@ from numba.experimental import structref
 
 from promiseplan.engine.fast.compiled import jit
 from promiseplan.model.problem import DeliveryLane, Operation, Problem, Supplier, TransferLane
+
+if TYPE_CHECKING:
+    from promiseplan.engine.fast.book import OrderBook
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -154,17 +157,17 @@ def _ranks(names: list[str]) -> Ints:
     return _int([rank[n] for n in names])
 
 
-def index_problem(problem: Problem) -> Indexed:
+def index_problem(problem: Problem, book: OrderBook) -> Indexed:
     items = sorted(
         set(problem.items)
-        | {line.item for order in problem.orders for line in order.lines}
+        | set(book.line_items)
         | {c for ops in problem.operations.values() for op in ops for c, _ in op.components}
     )
     locations = sorted(problem.locations)
     modes = sorted(
         {lane.mode for lanes in problem.delivery_lanes.values() for lane in lanes}
         | {lane.mode for lanes in problem.transfers_into.values() for lane in lanes}
-        | {m for order in problem.orders if order.modes for m in order.modes}
+        | {m for modes in book.modes if modes for m in modes}
     )
     item_of, loc_of, mode_of = _index(items), _index(locations), _index(modes)
     n_loc = len(locations)
@@ -203,15 +206,13 @@ def index_problem(problem: Problem) -> Indexed:
     for key in sorted(problem.suppliers, key=lambda k: il(*k)):
         sp_list += problem.suppliers[key]
 
-    regions = sorted(set(problem.delivery_lanes) | {o.region for o in problem.orders})
+    regions = sorted(set(problem.delivery_lanes) | set(book.regions))
     region_of = _index(regions)
     lanes = [lane for r in regions for lane in problem.delivery_lanes.get(r, ())]
     lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions]
 
-    orders = problem.orders
-    line_count = [len(o.lines) for o in orders]
-    lines = [line for o in orders for line in o.lines]
-
+    requested = np.asarray([-1 if r is None else r for r in book.requested], dtype=np.int64)
+    item_index = np.asarray([item_of[i] for i in book.line_items], dtype=np.int64)
     stock = np.zeros((n_il, days), dtype=np.int64)
     for (item, loc), events in problem.stock.items():
         for day, quantity in events:
@@ -262,15 +263,17 @@ def index_problem(problem: Problem) -> Indexed:
         dl_transit=_int([lane.transit_days for lane in lanes]),
         dl_cost=_float([lane.cost_per_unit for lane in lanes]),
         dl_capacity=_int([_limit(lane.capacity_per_day) for lane in lanes]),
-        or_region=_int([region_of[o.region] for o in orders]),
-        or_requested=_int([0 if o.requested_day is None else o.requested_day for o in orders]),
-        or_has_requested=_int([o.requested_day is not None for o in orders]),
-        or_complete=_int([o.ship_complete for o in orders]),
-        or_max_late=_int([_limit(o.max_lateness_days) for o in orders]),
-        or_modes=_int([_mode_mask(o.modes, mode_of) for o in orders]),
-        or_line_ptr=_ptr(line_count),
-        ln_item=_int([item_of[line.item] for line in lines]),
-        ln_quantity=_int([line.quantity for line in lines]),
+        or_region=_int([region_of[r] for r in book.regions]),
+        or_requested=np.where(
+            _int([r is not None for r in book.requested]) == 1, requested, 0
+        ).astype(np.int64),
+        or_has_requested=_int([r is not None for r in book.requested]),
+        or_complete=book.complete.astype(np.int64),
+        or_max_late=_int([_limit(m) for m in book.max_late]),
+        or_modes=_int([_mode_mask(m, mode_of) for m in book.modes]),
+        or_line_ptr=book.line_ptr.astype(np.int64),
+        ln_item=item_index,
+        ln_quantity=book.line_quantity.astype(np.int64),
         zobrist=np.random.default_rng(20261125).integers(
             np.iinfo(np.int64).min, np.iinfo(np.int64).max, n_il, dtype=np.int64
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from promiseplan.engine.fast.arrays import Array, Indexed
+from promiseplan.engine.fast.book import OrderBook
 from promiseplan.engine.fast.decide import (
     BEYOND_HORIZON,
     NO_LANE,
@@ -43,14 +44,17 @@ from promiseplan.engine.fast.state import (
     STOCK,
     TRANSFER,
 )
-from promiseplan.model.problem import Order, Problem
+from promiseplan.model.problem import Problem
 
 CODES = ("stock", "lead_time", "capacity", "material")
 
 
 class Writer:
-    def __init__(self, problem: Problem, indexed: Indexed, nodes: Array, values: Array) -> None:
+    def __init__(
+        self, problem: Problem, book: OrderBook, indexed: Indexed, nodes: Array, values: Array
+    ) -> None:
         self.problem = problem
+        self.book = book
         self.ix = indexed
         self.a = indexed.arrays
         self.nodes = nodes
@@ -129,7 +133,7 @@ class Writer:
         return f"{made} once components arrive ({arrivals})"
 
     # --- rows --------------------------------------------------------------------------------
-    def explain(self, row: list[int], order: Order, item: str) -> str:
+    def explain(self, row: list[int], order: int, item: str) -> str:
         d = self.date
         lane = self.lanes[row[R_LANE]]
         trip = (
@@ -137,7 +141,7 @@ class Writer:
             f"arrives {d(row[R_ARRIVAL])}"
         )
         promised = row[R_PROMISED]
-        requested = order.requested_day
+        requested = self.book.requested[order]
         if row[R_DELAYED] and (requested is None or promised > requested):
             limits = []
             if lane.capacity_per_day is not None:
@@ -161,31 +165,34 @@ class Writer:
         code = CODES[int(self.nodes[node, N_CODE])]
         return f"{code}: no {item} at {lane.location} until {self.detail(node)}; {trip}"
 
-    def refusal(self, row: list[int], order: Order, item: str) -> str:
+    def refusal(self, row: list[int], order: int, item: str) -> str:
         d = self.date
         base = row[R_BASE]
         arg = row[R_ARG]
+        book = self.book
+        requested = book.requested[order]
+        modes = book.modes[order]
+        region = book.regions[order]
         if base == TOO_LATE:
-            assert order.requested_day is not None
+            assert requested is not None
             return (
                 f"too_late: the earliest promise, {d(arg)}, is more than "
-                f"{order.max_lateness_days} days after the requested date "
-                f"{d(order.requested_day)}"
+                f"{book.max_late[order]} days after the requested date {d(requested)}"
             )
         if base == NO_LANE:
-            modes = f" by {', '.join(sorted(order.modes))}" if order.modes else ""
-            return f"no_source: no delivery lane reaches region {order.region}{modes}"
+            allowed = f" by {', '.join(sorted(modes))}" if modes else ""
+            return f"no_source: no delivery lane reaches region {region}{allowed}"
         if base == BEYOND_HORIZON:
             return (
-                f"beyond_horizon: {arg} {item} cannot reach region {order.region} by "
+                f"beyond_horizon: {arg} {item} cannot reach region {region} by "
                 f"{d(self.problem.horizon)} (the planning horizon)"
             )
         assert base == NO_SOURCE
         places = sorted(
             {
                 lane.location
-                for lane in self.problem.delivery_lanes.get(order.region, ())
-                if order.modes is None or lane.mode in order.modes
+                for lane in self.problem.delivery_lanes.get(region, ())
+                if modes is None or lane.mode in modes
             }
         )
         return (
@@ -195,34 +202,33 @@ class Writer:
 
 
 def write_reasons(
-    problem: Problem, indexed: Indexed, rows: Array, nodes: Array, values: Array
+    problem: Problem, book: OrderBook, indexed: Indexed, rows: Array, nodes: Array, values: Array
 ) -> list[str]:
     """The reason of every schedule row."""
-    writer = Writer(problem, indexed, nodes, values)
-    orders = problem.orders
-    lines = [line for order in orders for line in order.lines]
+    writer = Writer(problem, book, indexed, nodes, values)
+    items, line_ids = book.line_items, book.line_ids
     reasons: list[str] = []
     own: dict[tuple[int, int], str] = {}
     wrapped: list[int] = []
     for i, row in enumerate(rows.tolist()):
-        order = orders[row[R_ORDER]]
+        order = row[R_ORDER]
         line = row[R_LINE]
-        item = lines[line].item
+        item = items[line]
         if row[R_KIND] == REFUSE:
             failed = row[R_FAILED]
             if failed >= 0:
-                text = writer.refusal(row, order, lines[failed].item)
+                text = writer.refusal(row, order, items[failed])
                 if failed != line:
                     code, _, detail = text.partition(": ")
                     text = (
-                        f"{code}: ships complete with line {lines[failed].line} "
-                        f"({lines[failed].item}), which cannot be confirmed: {detail}"
+                        f"{code}: ships complete with line {line_ids[failed]} "
+                        f"({items[failed]}), which cannot be confirmed: {detail}"
                     )
             else:
                 text = writer.refusal(row, order, item)
         else:
             text = writer.explain(row, order, item)
-            own[row[R_ORDER], line] = text
+            own[order, line] = text
             if row[R_WRAP] >= 0:
                 wrapped.append(i)
         reasons.append(text)
@@ -230,7 +236,6 @@ def write_reasons(
         slowest = int(rows[i, R_WRAP])
         code, _, detail = own[int(rows[i, R_ORDER]), slowest].partition(": ")
         reasons[i] = (
-            f"{code}: ships complete with line {lines[slowest].line} "
-            f"({lines[slowest].item}): {detail}"
+            f"{code}: ships complete with line {line_ids[slowest]} ({items[slowest]}): {detail}"
         )
     return reasons

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed
+from promiseplan.engine.fast.book import OrderBook
 from promiseplan.engine.fast.decide import (
     R_ARRIVAL,
     R_LANE,
@@ -37,22 +38,21 @@ class _Line(NamedTuple):
 
 def schedule_tables(
     problem: Problem,
+    book: OrderBook,
     indexed: Indexed,
     decided: Decided,
     rows: Array,
     row_cost: Array,
     reasons: list[str],
 ) -> Plan:
-    orders = problem.orders
-    lines = [line for order in orders for line in order.lines]
     lanes = indexed.delivery_lanes
-    order_ids = pl.Series([o.id for o in orders], dtype=pl.String)
-    line_ids = [line.line for line in lines]
+    order_ids = pl.Series(book.ids, dtype=pl.String)
+    line_ids = book.line_ids
     digits = [line.isdigit() for line in line_ids]
     line_frame = pl.DataFrame(
         {
             "line": pl.Series(line_ids, dtype=pl.String),
-            "item": pl.Series([line.item for line in lines], dtype=pl.String),
+            "item": pl.Series(book.line_items, dtype=pl.String),
             "key_kind": pl.Series([0 if d else 1 for d in digits], dtype=pl.Int8),
             "key_number": pl.Series(
                 [int(x) if d else 0 for x, d in zip(line_ids, digits, strict=True)],
@@ -121,7 +121,7 @@ def schedule_tables(
         pl.when(pl.col("confirmed")).then(pl.col("mode")).alias("mode"),
         "reason",
     )
-    regions = pl.Series([o.region for o in orders], dtype=pl.String)
+    regions = pl.Series(book.regions, dtype=pl.String)
     delivered = frame.filter(pl.col("confirmed"))
     deliveries = (
         delivered.select(
@@ -147,6 +147,7 @@ def schedule_tables(
         units_confirmed=int(frame.filter(pl.col("confirmed"))["quantity"].sum()),
         units_unconfirmed=int(frame.filter(~pl.col("confirmed"))["quantity"].sum()),
         transit_cost=sum(frame["transit_cost"].to_list()),
+        order_lines=len(book.line_ids),
     )
     changes = None
     if problem.has_promises:
@@ -160,20 +161,21 @@ def schedule_tables(
                         "order", "line", "quantity", "status", "promised", "reason"
                     ).iter_rows()
                 ],
+                set(book.ids),
             ),
         )
     return finish(
         problem,
         decided,
         confirmations,
-        _orders(problem, frame),
+        _orders(problem, book, frame),
         deliveries,
         summary,
         changes,
     )
 
 
-def _orders(problem: Problem, frame: pl.DataFrame) -> pl.DataFrame:
+def _orders(problem: Problem, book: OrderBook, frame: pl.DataFrame) -> pl.DataFrame:
     """orders.csv: status, promised date and the reason of each order (``order_rows``)."""
     confirmed = pl.col("confirmed")
     latest = pl.col("promised").filter(confirmed).max()
@@ -186,14 +188,13 @@ def _orders(problem: Problem, frame: pl.DataFrame) -> pl.DataFrame:
         unconfirmed_reason=pl.col("reason").filter(~confirmed).first(),
         latest_reason=pl.col("reason").filter(confirmed & (pl.col("promised") == latest)).first(),
     )
-    orders = problem.orders
     base = pl.DataFrame(
         {
-            "order_index": np.arange(len(orders), dtype=np.int64),
-            "order": pl.Series([o.id for o in orders], dtype=pl.String),
-            "customer": pl.Series([o.customer for o in orders], dtype=pl.String),
-            "requested": pl.Series([o.requested_day for o in orders], dtype=pl.Int64),
-            "line_count": pl.Series([len(o.lines) for o in orders], dtype=pl.Int64),
+            "order_index": np.arange(len(book), dtype=np.int64),
+            "order": pl.Series(book.ids, dtype=pl.String),
+            "customer": pl.Series(book.customers, dtype=pl.String),
+            "requested": pl.Series(book.requested, dtype=pl.Int64),
+            "line_count": np.diff(book.line_ptr),
         }
     )
     day0 = pl.lit(problem.day0, dtype=pl.Date)
