@@ -57,6 +57,7 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
         if progress is not None:
             progress(stop, total)
     rows, row_cost, nodes, values, made, made_hours, moved = _joined(parts)
+    del parts
     reasons = write_reasons(problem, book, indexed, rows, nodes, values)
     decided = _decisions(problem, indexed, state, made, made_hours, moved)
     return schedule_tables(problem, book, indexed, decided, rows, row_cost, reasons)

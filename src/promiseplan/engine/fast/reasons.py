@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from promiseplan.engine.fast.arrays import Array, Indexed
 from promiseplan.engine.fast.book import OrderBook
 from promiseplan.engine.fast.decide import (
@@ -66,16 +68,19 @@ class Writer:
             return texts[day] if 0 <= day < len(texts) else str(problem.date(day))
 
         self.date: Callable[[int], str] = text
-        children: dict[int, list[int]] = {}
-        for k, parent in enumerate(nodes[:, N_PARENT].tolist()):
-            if parent >= 0:
-                children.setdefault(parent, []).append(k)
-        self.children = children
+        parents = nodes[:, N_PARENT]
+        self._by_parent = np.argsort(parents, kind="stable")
+        self._parents = parents[self._by_parent]
         self.transfers = indexed.transfer_lanes
         self.operations = indexed.operations
         self.suppliers = indexed.suppliers
         self.lanes = indexed.delivery_lanes
         self._details: dict[int, str] = {}
+
+    def children(self, k: int) -> list[int]:
+        """The supplies node ``k`` used, in the order they were made."""
+        low, high = np.searchsorted(self._parents, [k, k + 1])
+        return [int(c) for c in self._by_parent[low:high]]
 
     def _item(self, il: int) -> str:
         return self.ix.items[il // len(self.ix.locations)]
@@ -104,7 +109,7 @@ class Writer:
                 f"the purchase from {s.id} arrives at {s.location} on {d(ready)} "
                 f"(lead time {s.lead_time} days)"
             )
-        below = self.children.get(k, [])
+        below = self.children(k)
         if kind == TRANSFER:
             lane = self.transfers[source]
             ship = node[N_A]
@@ -209,8 +214,13 @@ def write_reasons(
     items, line_ids = book.line_items, book.line_ids
     reasons: list[str] = []
     own: dict[tuple[int, int], str] = {}
+    binding = {
+        (int(order), int(line))
+        for order, line in rows[rows[:, R_WRAP] >= 0][:, [R_ORDER, R_WRAP]].tolist()
+    }
     wrapped: list[int] = []
-    for i, row in enumerate(rows.tolist()):
+    for i, values in enumerate(rows):
+        row = values.tolist()  # one row at a time: a list of every row would be large
         order = row[R_ORDER]
         line = row[R_LINE]
         item = items[line]
@@ -228,7 +238,8 @@ def write_reasons(
                 text = writer.refusal(row, order, item)
         else:
             text = writer.explain(row, order, item)
-            own[order, line] = text
+            if (order, line) in binding:
+                own[order, line] = text
             if row[R_WRAP] >= 0:
                 wrapped.append(i)
         reasons.append(text)
