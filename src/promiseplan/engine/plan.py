@@ -94,7 +94,9 @@ def assemble(problem: Problem, state: State, rows: list[ScheduleLine]) -> Plan:
         order_lines=sum(len(o.lines) for o in problem.orders),
     )
     changes = _frame("promise_changes", _changes(problem, rows)) if problem.has_promises else None
-    return finish(problem, state, confirmations, orders, deliveries, summary, changes)
+    return finish(
+        problem, confirmations, orders, deliveries, summary, changes, plans_of(problem, state)
+    )
 
 
 @dataclass(frozen=True)
@@ -120,16 +122,44 @@ class Decided(Protocol):
     hours: dict[tuple[str, str], list[float]]
 
 
+@dataclass(frozen=True)
+class Plans:
+    """The procurement, production and transfer rows of a plan, and what kpis.json adds up
+    from them."""
+
+    procurement: pl.DataFrame
+    production: pl.DataFrame
+    transfers: pl.DataFrame
+    transfer_cost: float
+    """Summed in the order the transfers were decided."""
+    hours: dict[tuple[str, str], list[float]]
+    """Hours used per resource and day."""
+
+
 def finish(
     problem: Problem,
-    state: Decided,
     confirmations: pl.DataFrame,
     orders: pl.DataFrame,
     deliveries: pl.DataFrame,
     summary: Summary,
     changes: pl.DataFrame | None,
+    plans: Plans,
 ) -> Plan:
     """The plan from the schedule tables and the decided purchases, productions and transfers."""
+    tables = {
+        "confirmations": confirmations,
+        "orders": orders,
+        "procurement_plan": plans.procurement,
+        "production_plan": plans.production,
+        "distribution_plan": pl.concat([plans.transfers, deliveries]),
+    }
+    if changes is not None:
+        tables["promise_changes"] = changes
+    return Plan(tables, _kpis(problem, plans, summary, tables))
+
+
+def plans_of(problem: Problem, state: Decided) -> Plans:
+    """The plans from the reference engine's State."""
     d = problem.date
     prices = {(s.id, s.item, s.location): s for sl in problem.suppliers.values() for s in sl}
     procurement = _frame(
@@ -165,16 +195,19 @@ def finish(
             moves.items(), key=lambda kv: (kv[0][4], kv[0])
         )
     ]
-    tables = {
-        "confirmations": confirmations,
-        "orders": orders,
-        "procurement_plan": procurement,
-        "production_plan": production,
-        "distribution_plan": pl.concat([_frame("distribution_plan", distribution), deliveries]),
-    }
-    if changes is not None:
-        tables["promise_changes"] = changes
-    return Plan(tables, _kpis(problem, state, summary, tables))
+    transfer_cost = sum(
+        t.quantity * lane.cost_per_unit
+        for t in state.transfers
+        for lane in problem.transfers_into.get(t.destination, ())
+        if lane.source == t.source and lane.mode == t.mode
+    )
+    return Plans(
+        procurement,
+        production,
+        _frame("distribution_plan", distribution),
+        transfer_cost,
+        state.hours,
+    )
 
 
 def _day(problem: Problem, day: int | None) -> Any:
@@ -298,18 +331,13 @@ def _changes(
 
 
 def _kpis(
-    problem: Problem, state: Decided, summary: Summary, tables: dict[str, pl.DataFrame]
+    problem: Problem, plans: Plans, summary: Summary, tables: dict[str, pl.DataFrame]
 ) -> dict[str, Any]:
     orders = tables["orders"]
     order_counts = {s: 0 for s in ("on_time", "late", "partial", "unconfirmed")}
     for status in orders["status"]:
         order_counts[status] += 1
-    transfers = sum(
-        t.quantity * lane.cost_per_unit
-        for t in state.transfers
-        for lane in problem.transfers_into.get(t.destination, ())
-        if lane.source == t.source and lane.mode == t.mode
-    )
+    transfers = plans.transfer_cost
     available = 0.0
     used = 0.0
     utilisation: dict[str, float] = {}
@@ -319,7 +347,7 @@ def _kpis(
             for d in range(problem.horizon + 1)
             if not resource.closed >> problem.weekday(d) & 1
         )
-        hours = sum(state.hours.get((res, loc), ()))
+        hours = sum(plans.hours.get((res, loc), ()))
         available += open_hours
         used += hours
         utilisation[f"{res}@{loc}"] = round(hours / open_hours, 6) if open_hours else 0.0

@@ -8,33 +8,22 @@ functions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
+from promiseplan.engine.fast.arrays import Array, index_problem
 from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import R_NODE, ROW_FIELDS, decide_orders
+from promiseplan.engine.fast.plans import plans_of_arrays
 from promiseplan.engine.fast.reasons import write_reasons
-from promiseplan.engine.fast.state import N_PARENT, State, new_state, reference
+from promiseplan.engine.fast.state import N_PARENT, new_state, reference
 from promiseplan.engine.fast.tables import schedule_tables
 from promiseplan.engine.plan import Plan
-from promiseplan.engine.state import Production, Transfer
 from promiseplan.model.problem import Problem
 
 Progress = Callable[[int, int], None]
 CHUNK = 2000
 """Orders decided per call into the compiled code (progress is reported between calls)."""
-
-
-@dataclass
-class Decisions:
-    """What a run decided, as ``assemble`` reads it from the reference engine's State."""
-
-    purchases: dict[tuple[str, str, str, int], int]
-    productions: list[Production]
-    transfers: list[Transfer]
-    hours: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 
 
 def plan(problem: Problem, progress: Progress | None = None) -> Plan:
@@ -59,8 +48,8 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     rows, row_cost, nodes, values, made, made_hours, moved = _joined(parts)
     del parts
     reasons = write_reasons(problem, book, indexed, rows, nodes, values)
-    decided = _decisions(problem, indexed, state, made, made_hours, moved)
-    return schedule_tables(problem, book, indexed, decided, rows, row_cost, reasons)
+    plans = plans_of_arrays(problem, indexed, state, made, made_hours, moved)
+    return schedule_tables(problem, book, indexed, plans, rows, row_cost, reasons)
 
 
 def _joined(parts: list[tuple[Array, ...]]) -> tuple[Array, ...]:
@@ -91,44 +80,3 @@ def _joined(parts: list[tuple[Array, ...]]) -> tuple[Array, ...]:
                 piece[mask, N_PARENT] += offset
         joined.append(np.concatenate(pieces))
     return tuple(joined)
-
-
-def _decisions(
-    problem: Problem,
-    indexed: Indexed,
-    state: State,
-    made: Array,
-    made_hours: Array,
-    moved: Array,
-) -> Decisions:
-    items, locations, modes = indexed.items, indexed.locations, indexed.modes
-    purchases: dict[tuple[str, str, str, int], int] = {}
-    for sp, o in zip(*np.nonzero(state.purchases), strict=True):
-        s = indexed.suppliers[sp]
-        purchases[s.id, s.item, s.location, int(o)] = int(state.purchases[sp, o])
-    productions = [
-        Production(
-            items[item],
-            locations[loc],
-            indexed.resources[res][0],
-            quantity,
-            start,
-            ready,
-            hours,
-            (),
-        )
-        for (item, loc, res, quantity, start, ready), hours in zip(
-            made.tolist(), made_hours.tolist(), strict=True
-        )
-    ]
-    transfers = [
-        Transfer(items[item], locations[src], locations[dst], modes[mode], q, ship, arrival)
-        for item, src, dst, mode, q, ship, arrival in moved.tolist()
-    ]
-    hours = {
-        resource: state.hours[k].tolist()
-        for k, resource in enumerate(indexed.resources)
-        if state.hours[k].any()
-    }
-    del problem
-    return Decisions(purchases, productions, transfers, hours)

@@ -21,7 +21,7 @@ from promiseplan.engine.fast.decide import (
     R_STATUS,
     UNCONFIRMED,
 )
-from promiseplan.engine.plan import Decided, Plan, Summary, _changes, _frame, finish
+from promiseplan.engine.plan import Plan, Plans, Summary, _changes, _frame, finish
 from promiseplan.model.problem import Problem
 
 
@@ -40,7 +40,7 @@ def schedule_tables(
     problem: Problem,
     book: OrderBook,
     indexed: Indexed,
-    decided: Decided,
+    plans: Plans,
     rows: Array,
     row_cost: Array,
     reasons: list[str],
@@ -165,13 +165,7 @@ def schedule_tables(
             ),
         )
     return finish(
-        problem,
-        decided,
-        confirmations,
-        _orders(problem, book, frame),
-        deliveries,
-        summary,
-        changes,
+        problem, confirmations, _orders(problem, book, frame), deliveries, summary, changes, plans
     )
 
 
