@@ -81,6 +81,7 @@ def schedule_tables(
             "reason": pl.Series(reasons, dtype=pl.String),
         }
     )
+    reasons.clear()  # the frame holds them now (at a million lines, 400 MB of text)
     frame = frame.with_columns(
         order=order_ids.gather(frame["order_index"]),
         status=pl.Series(["on_time", "late", "unconfirmed"]).gather(frame["status_code"]),
