@@ -8,6 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from promiseplan.dataset.load import Dataset
+from promiseplan.engine.fast.book import book_from_dataset
+from promiseplan.engine.fast.online import FastRun
 from promiseplan.engine.plan import order_rows
 from promiseplan.engine.reference import Progress, Run
 from promiseplan.model.build import build_problem, customer_rows, order_from_row
@@ -45,11 +47,26 @@ class Promiser:
     """Plans ``dataset`` once; then answers any number of ``promise`` questions."""
 
     def __init__(
-        self, dataset: Dataset, settings: Settings, progress: Progress | None = None
+        self,
+        dataset: Dataset,
+        settings: Settings,
+        progress: Progress | None = None,
+        engine: str = "auto",
     ) -> None:
+        from promiseplan.pipeline import ENGINES, FAST_FROM_LINES
+
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
         self.dataset, self.settings = dataset, settings
-        self.problem = build_problem(dataset, settings)
-        self.run = Run(self.problem, progress)
+        self.run: Run | FastRun
+        if engine == "fast" or (
+            engine == "auto" and dataset["order_lines"].height >= FAST_FROM_LINES
+        ):
+            self.problem = build_problem(dataset, settings, with_orders=False)
+            self.run = FastRun(self.problem, book_from_dataset(dataset, settings), progress)
+        else:
+            self.problem = build_problem(dataset, settings)
+            self.run = Run(self.problem, progress)
         self._customer_rows = customer_rows(dataset)
         self._items = set(dataset["items"]["item"].to_list())
 

@@ -81,9 +81,9 @@ def _requests(dataset: Dataset, count: int, seed: int) -> list[Request]:
     return requests
 
 
-def _check(dataset: Dataset, requests: list[Request]) -> None:
+def _check(dataset: Dataset, requests: list[Request], engine: str = "reference") -> None:
     settings = resolve_settings(dataset)
-    promiser = Promiser(dataset, settings)
+    promiser = Promiser(dataset, settings, engine=engine)
     before = promiser.run.plan().tables
     created = settings.now + timedelta(minutes=1)
     for request in requests:
@@ -102,16 +102,20 @@ def _check(dataset: Dataset, requests: list[Request]) -> None:
         assert frame.equals(after[name]), name
 
 
+@pytest.mark.parametrize("engine", ["reference", "fast"])
 @pytest.mark.parametrize(("name", "size", "seed"), CASES, ids=[c[0] for c in CASES])
-def test_online_promises_equal_a_full_run(tmp_path: Path, name: str, size: int, seed: int) -> None:
+def test_online_promises_equal_a_full_run(
+    tmp_path: Path, name: str, size: int, seed: int, engine: str
+) -> None:
     generate(name, tmp_path, size, seed)
     dataset = load_dataset(tmp_path)
-    _check(dataset, _requests(dataset, 6, seed))
+    _check(dataset, _requests(dataset, 6, seed), engine)
 
 
-def test_online_promise_on_the_worked_example() -> None:
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_online_promise_on_the_worked_example(engine: str) -> None:
     dataset = load_dataset(WORKED_EXAMPLE)
-    _check(dataset, _requests(dataset, 8, 7))
+    _check(dataset, _requests(dataset, 8, 7), engine)
     promiser = Promiser(dataset, resolve_settings(dataset))
     with pytest.raises(ValueError, match="unknown item 'NOPE'"):
         promiser.promise(Request("C1", (("NOPE", 1),)))

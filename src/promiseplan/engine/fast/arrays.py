@@ -130,6 +130,8 @@ class Indexed:
     items: list[str]
     locations: list[str]
     modes: list[str]
+    regions: list[str]
+    """Regions by index; index ``len(regions)`` stands for any region no lane reaches."""
     resources: list[tuple[str, str]]
     transfer_lanes: list[TransferLane]
     operations: list[Operation]
@@ -209,7 +211,8 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
     regions = sorted(set(problem.delivery_lanes) | set(book.regions))
     region_of = _index(regions)
     lanes = [lane for r in regions for lane in problem.delivery_lanes.get(r, ())]
-    lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions]
+    lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions] + [0]
+    """The last region is every region no lane reaches (an online order may name one)."""
 
     requested = np.asarray([-1 if r is None else r for r in book.requested], dtype=np.int64)
     item_index = np.asarray([item_of[i] for i in book.line_items], dtype=np.int64)
@@ -284,6 +287,7 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         items,
         locations,
         modes,
+        regions,
         resources,
         transfers,
         op_list,

@@ -609,3 +609,24 @@ def decide_orders(
         made_hours[:n_made].copy(),
         moved[:n_moved].copy(),
     )
+
+
+@jit
+def promise_one(
+    a: Arrays,
+    s: State,
+    order: int,
+    rows: Array,
+    row_cost: Array,
+) -> int:
+    """Decide ``order`` after every decided order, by the same rules, and take every change
+    back: the state is left as it was. Its rows go into ``rows`` (their supply nodes stay in
+    the state's node table until the next call); how many."""
+    forget(s)
+    settle(s)
+    s.counts[NODES] = 0
+    mark = checkpoint(s)
+    count = decide(a, s, order, rows, row_cost)
+    rollback(s, mark)
+    settle(s)
+    return count
