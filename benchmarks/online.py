@@ -29,13 +29,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=10_000)
+    parser.add_argument("--engine", default="auto", help="auto, fast or reference")
     args = parser.parse_args()
     data = HERE / "data" / f"scale-{args.lines}"
     if not (data / "order_lines.csv").exists():
         generate("scale", data, args.lines, seed=1)
     dataset = load_dataset(data)
     started = time.perf_counter()
-    promiser = Promiser(dataset, resolve_settings(dataset))
+    promiser = Promiser(dataset, resolve_settings(dataset), engine=args.engine)
     print(f"run of {args.lines} order lines: {time.perf_counter() - started:.1f} s")
     rng = random.Random(1)
     products = dataset["items"].filter(pl.col("kind") == "product")["item"].to_list()

@@ -53,6 +53,10 @@ class FastRun:
             self._parts.append(decide_orders(self.indexed.ref, self._ref, first, stop))
             if progress is not None:
                 progress(stop, self.decided)
+        ix = self.indexed
+        self._regions = {name: i for i, name in enumerate(ix.regions)}
+        self._modes = {name: i for i, name in enumerate(ix.modes)}
+        self._items = {name: i for i, name in enumerate(ix.items)}
         self._rows = np.zeros((self.state.options.shape[0], ROW_FIELDS), dtype=np.int64)
         self._cost = np.zeros(self.state.options.shape[0])
 
@@ -119,8 +123,7 @@ class FastRun:
     def _place(self, order: Order) -> None:
         """Write ``order`` into the spare order's place in the arrays and the book."""
         a, book, ix, k = self.indexed.arrays, self.book, self.indexed, self.decided
-        regions = {name: i for i, name in enumerate(ix.regions)}
-        modes = {name: i for i, name in enumerate(ix.modes)}
+        regions, modes, items = self._regions, self._modes, self._items
         a.or_region[k] = regions.get(order.region, len(ix.regions))
         a.or_has_requested[k] = order.requested_day is not None
         a.or_requested[k] = 0 if order.requested_day is None else order.requested_day
@@ -135,7 +138,6 @@ class FastRun:
         a.or_modes[k] = mask
         first = int(book.line_ptr[k])
         a.or_line_ptr[k + 1] = first + len(order.lines)
-        items = {name: i for i, name in enumerate(ix.items)}
         for i, line in enumerate(order.lines):
             a.ln_item[first + i] = items[line.item]
             a.ln_quantity[first + i] = line.quantity
