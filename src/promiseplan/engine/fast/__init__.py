@@ -16,7 +16,7 @@ from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import R_NODE, ROW_FIELDS, decide_orders
 from promiseplan.engine.fast.plans import plans_of_arrays
 from promiseplan.engine.fast.reasons import write_reasons
-from promiseplan.engine.fast.state import N_PARENT, State, new_state, reference
+from promiseplan.engine.fast.state import N_PARENT, new_state, reference
 from promiseplan.engine.fast.tables import schedule_tables
 from promiseplan.engine.plan import Plan
 from promiseplan.model.problem import Problem
@@ -45,15 +45,17 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
         parts.append(decide_orders(indexed.ref, ref, first, stop))  # the same arrays
         if progress is not None:
             progress(stop, total)
-    plan = assemble(problem, book, indexed, state, parts)
-    return plan
+    purchases, hours = state.purchases, state.hours
+    del state, ref  # memory: the stock trees are not needed for the tables
+    return assemble(problem, book, indexed, purchases, hours, parts)
 
 
 def assemble(
     problem: Problem,
     book: OrderBook,
     indexed: Indexed,
-    state: State,
+    purchases: Array,
+    hours: Array,
     parts: list[tuple[Array, ...]],
 ) -> Plan:
     """The plan from what ``decide_orders`` returned for the orders of ``book``, in order
@@ -62,7 +64,7 @@ def assemble(
     parts.clear()
     reasons = write_reasons(problem, book, indexed, rows, nodes, values)
     del nodes, values  # memory: at a million lines the supply nodes take 400 MB
-    plans = plans_of_arrays(problem, indexed, state, made, made_hours, moved)
+    plans = plans_of_arrays(problem, indexed, purchases, hours, made, made_hours, moved)
     return schedule_tables(problem, book, indexed, plans, rows, row_cost, reasons)
 
 

@@ -65,7 +65,12 @@ class FastRun:
         from promiseplan.engine.fast import assemble
 
         return assemble(
-            self.network, self._decided_book, self.indexed, self.state, list(self._parts)
+            self.network,
+            self._decided_book,
+            self.indexed,
+            self.state.purchases,
+            self.state.hours,
+            list(self._parts),
         )
 
     def promise(self, order: Order) -> list[ScheduleLine]:

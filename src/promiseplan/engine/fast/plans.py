@@ -7,13 +7,18 @@ import numpy as np
 import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed
-from promiseplan.engine.fast.state import State
 from promiseplan.engine.plan import Plans, _frame
 from promiseplan.model.problem import Problem
 
 
 def plans_of_arrays(
-    problem: Problem, indexed: Indexed, state: State, made: Array, made_hours: Array, moved: Array
+    problem: Problem,
+    indexed: Indexed,
+    purchases: Array,
+    used_hours: Array,
+    made: Array,
+    made_hours: Array,
+    moved: Array,
 ) -> Plans:
     day0 = pl.lit(problem.day0, dtype=pl.Date)
 
@@ -24,9 +29,9 @@ def plans_of_arrays(
     locations = pl.Series(indexed.locations, dtype=pl.String)
     modes = pl.Series(indexed.modes or [""], dtype=pl.String)
 
-    supplier_rows, order_days = np.nonzero(state.purchases)
+    supplier_rows, order_days = np.nonzero(purchases)
     suppliers = [indexed.suppliers[k] for k in supplier_rows.tolist()]
-    quantities = state.purchases[supplier_rows, order_days]
+    quantities = purchases[supplier_rows, order_days]
     bought = pl.DataFrame(
         {
             "supplier": pl.Series([s.id for s in suppliers], dtype=pl.String),
@@ -118,9 +123,9 @@ def plans_of_arrays(
         for cost in lane_costs.get((src, dst, mode), ())
     )
     hours = {
-        resource: state.hours[k].tolist()
+        resource: used_hours[k].tolist()
         for k, resource in enumerate(indexed.resources)
-        if state.hours[k].any()
+        if used_hours[k].any()
     }
     empty = _frame("distribution_plan", [])
     return Plans(
