@@ -8,15 +8,17 @@ functions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.book import OrderBook, book_of
-from promiseplan.engine.fast.decide import R_NODE, ROW_FIELDS, decide_orders
+from promiseplan.engine.fast.decide import ROW_FIELDS, decide_orders
 from promiseplan.engine.fast.plans import plans_of_arrays
 from promiseplan.engine.fast.reasons import write_reasons
-from promiseplan.engine.fast.state import N_PARENT, new_state, reference
+from promiseplan.engine.fast.state import new_state, reference
 from promiseplan.engine.fast.tables import schedule_tables
 from promiseplan.engine.plan import Plan
 from promiseplan.model.problem import Problem
@@ -33,21 +35,49 @@ def plan(problem: Problem, progress: Progress | None = None) -> Plan:
 
 def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = None) -> Plan:
     """As ``plan``, with the orders of ``book`` (``problem`` gives the network; its own orders
-    are not read)."""
+    are not read).
+
+    Orders are decided in chunks by the compiled code in a second thread (it releases the
+    interpreter's lock) while this one writes the reasons of the chunk before: both cores work,
+    and the result is the same as deciding every chunk first."""
     indexed = index_problem(problem, book)
     state = new_state(indexed.arrays, indexed.initial_stock)
     indexed.initial_stock = np.zeros((0, 0), dtype=np.int64)  # the trees hold it now
     ref = reference(state)
     total = len(book)
-    parts: list[tuple[Array, ...]] = []
-    for first in range(0, total, CHUNK):
-        stop = min(first + CHUNK, total)
-        parts.append(decide_orders(indexed.ref, ref, first, stop))  # the same arrays
-        if progress is not None:
-            progress(stop, total)
+    chunks = [(first, min(first + CHUNK, total)) for first in range(0, total, CHUNK)]
+    parts: list[Decided] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
+        upcoming = [kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:1]]
+        for k, (_, stop) in enumerate(chunks):
+            decided = upcoming.pop().result()
+            if k + 1 < len(chunks):
+                upcoming.append(kernel.submit(decide_orders, indexed.ref, ref, *chunks[k + 1]))
+            parts.append(_with_reasons(problem, book, indexed, decided))
+            if progress is not None:
+                progress(stop, total)
     purchases, hours = state.purchases, state.hours
     del state, ref  # memory: the stock trees are not needed for the tables
-    return assemble(problem, book, indexed, purchases, hours, parts)
+    return _plan_of(problem, book, indexed, purchases, hours, parts)
+
+
+class Decided(NamedTuple):
+    """What ``decide_orders`` decided for a chunk of orders, its reasons written."""
+
+    rows: Array
+    row_cost: Array
+    made: Array
+    made_hours: Array
+    moved: Array
+    reasons: list[str]
+
+
+def _with_reasons(
+    problem: Problem, book: OrderBook, indexed: Indexed, decided: tuple[Array, ...]
+) -> Decided:
+    rows, row_cost, nodes, values, made, made_hours, moved = decided
+    reasons = write_reasons(problem, book, indexed, rows, nodes, values)
+    return Decided(rows, row_cost, made, made_hours, moved, reasons)
 
 
 def assemble(
@@ -58,41 +88,30 @@ def assemble(
     hours: Array,
     parts: list[tuple[Array, ...]],
 ) -> Plan:
-    """The plan from what ``decide_orders`` returned for the orders of ``book``, in order
-    (``parts`` is emptied: its arrays are large)."""
-    rows, row_cost, nodes, values, made, made_hours, moved = _joined(parts)
+    """The plan from what ``decide_orders`` returned for the orders of ``book``, in order."""
+    written = [_with_reasons(problem, book, indexed, part) for part in parts]
+    return _plan_of(problem, book, indexed, purchases, hours, written)
+
+
+def _plan_of(
+    problem: Problem,
+    book: OrderBook,
+    indexed: Indexed,
+    purchases: Array,
+    hours: Array,
+    parts: list[Decided],
+) -> Plan:
+    """``parts`` is emptied: its arrays are large."""
+    rows = _concatenated([p.rows for p in parts], (0, ROW_FIELDS), np.int64)
+    row_cost = _concatenated([p.row_cost for p in parts], (0,), np.float64)
+    made = _concatenated([p.made for p in parts], (0, 6), np.int64)
+    made_hours = _concatenated([p.made_hours for p in parts], (0,), np.float64)
+    moved = _concatenated([p.moved for p in parts], (0, 7), np.int64)
+    reasons = [text for p in parts for text in p.reasons]
     parts.clear()
-    reasons = write_reasons(problem, book, indexed, rows, nodes, values)
-    del nodes, values  # memory: at a million lines the supply nodes take 400 MB
     plans = plans_of_arrays(problem, indexed, purchases, hours, made, made_hours, moved)
     return schedule_tables(problem, book, indexed, plans, rows, row_cost, reasons)
 
 
-def _joined(parts: list[tuple[Array, ...]]) -> tuple[Array, ...]:
-    if not parts:
-        empty = (
-            np.zeros((0, ROW_FIELDS), dtype=np.int64),
-            np.zeros(0),
-            np.zeros((0, 11), dtype=np.int64),
-            np.zeros((0, 2)),
-            np.zeros((0, 6), dtype=np.int64),
-            np.zeros(0),
-            np.zeros((0, 7), dtype=np.int64),
-        )
-        return empty
-    joined = []
-    node_offsets = np.cumsum([0] + [p[2].shape[0] for p in parts[:-1]])
-    for column in range(7):
-        pieces = [p[column] for p in parts]
-        if column == 0:  # rows point at nodes of their own part
-            pieces = [piece.copy() for piece in pieces]
-            for piece, offset in zip(pieces, node_offsets, strict=True):
-                mask = piece[:, R_NODE] >= 0
-                piece[mask, R_NODE] += offset
-        if column == 2:
-            pieces = [piece.copy() for piece in pieces]
-            for piece, offset in zip(pieces, node_offsets, strict=True):
-                mask = piece[:, N_PARENT] >= 0
-                piece[mask, N_PARENT] += offset
-        joined.append(np.concatenate(pieces))
-    return tuple(joined)
+def _concatenated(pieces: list[Array], empty: tuple[int, ...], dtype: type) -> Array:
+    return np.concatenate(pieces) if pieces else np.zeros(empty, dtype=dtype)
