@@ -50,14 +50,15 @@ def test_import_then_export_gives_the_same_dataset(
     _same_tables(original.tables, load_dataset(tmp_path / "exported").tables)
 
 
+@pytest.mark.parametrize("planner", ["reference", "fast"])
 def test_a_stored_run_has_the_same_outputs_as_a_run_on_files(
-    database: tuple[sa.Engine, str], tmp_path: Path
+    database: tuple[sa.Engine, str], tmp_path: Path, planner: str
 ) -> None:
     engine, _ = database
     upgrade(engine)
     import_dataset(engine, load_dataset(WORKED_EXAMPLE))
-    run_id, _ = run_stored(engine, "2026-06-02T10:00", 120)
-    on_files = run(WORKED_EXAMPLE, None).plan
+    run_id, _ = run_stored(engine, "2026-06-02T10:00", 120, engine_choice=planner)
+    on_files = run(WORKED_EXAMPLE, None, engine="reference").plan
     stored = run_outputs(engine, run_id)
     for name, frame in on_files.tables.items():
         assert stored[name].cast(frame.schema).equals(frame), name
