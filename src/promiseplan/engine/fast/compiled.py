@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -27,7 +28,12 @@ def _cache_dir() -> Path:
     for module in KERNEL:
         digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
     base = os.environ.get("NUMBA_CACHE_DIR") or Path.home() / ".cache" / "promiseplan" / "numba"
-    return Path(base) / digest.hexdigest()[:16]
+    folder = Path(base) / digest.hexdigest()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a home that cannot be written (a service account): a temporary folder
+        folder = Path(tempfile.gettempdir()) / "promiseplan-numba" / digest.hexdigest()[:16]
+    return folder
 
 
 numba.config.CACHE_DIR = str(_cache_dir())  # type: ignore[attr-defined]
