@@ -347,6 +347,43 @@ def _refuse_all(
 
 
 @jit
+def _each_line(a: Arrays, s: State, order: int, target: int, ways: Array, costs: Array) -> int:
+    """Plan and reserve every line of a ship-complete order from one way each, the best for
+    ``target``; the line that has no way (the state then holds the lines before it), or NONE."""
+    first_line = a.or_line_ptr[order]
+    for i in range(a.or_line_ptr[order + 1] - first_line):
+        line = first_line + i
+        item, quantity = a.ln_item[line], a.ln_quantity[line]
+        if quantity <= 0:
+            continue
+        if not best(a, s, order, item, quantity, target, ways[i], costs, i):
+            return int(line)
+        commit(a, s, item, ways[i])
+    return NONE
+
+
+@jit
+def _no_way_for(
+    a: Arrays, s: State, mark: int, order: int, failed: int, rows: Array, row_cost: Array, n: int
+) -> int:
+    """Take the order's reservations back and refuse every line for the one that failed."""
+    rollback(s, mark)
+    why = _no_way(a, s, order, a.ln_item[failed], a.ln_quantity[failed])
+    return _refuse_all(a, rows, row_cost, n, order, failed, why, a.ln_quantity[failed])
+
+
+@jit
+def _latest_arrival(a: Arrays, order: int, ways: Array) -> int:
+    """The latest arrival of the order's lines (those with a quantity), or NONE."""
+    first_line = a.or_line_ptr[order]
+    latest = NONE
+    for i in range(a.or_line_ptr[order + 1] - first_line):
+        if a.ln_quantity[first_line + i] > 0:
+            latest = max(latest, ways[i, W_ARRIVAL])
+    return int(latest)
+
+
+@jit
 def _complete(
     a: Arrays,
     s: State,
@@ -363,22 +400,11 @@ def _complete(
     second_cost = np.zeros(count)
     mark = checkpoint(s)
     requested = a.or_requested[order] if a.or_has_requested[order] else NONE
-    target = requested if requested != NONE else 0
-    any_line = False
-    promised = 0
-    for i in range(count):
-        line = first_line + i
-        item, quantity = a.ln_item[line], a.ln_quantity[line]
-        if quantity <= 0:
-            continue
-        if not best(a, s, order, item, quantity, target, first[i], first_cost, i):
-            rollback(s, mark)
-            why = _no_way(a, s, order, item, quantity)
-            return _refuse_all(a, rows, row_cost, n, order, line, why, quantity)
-        commit(a, s, item, first[i])
-        promised = max(promised, first[i, W_ARRIVAL]) if any_line else first[i, W_ARRIVAL]
-        any_line = True
-    if not any_line:
+    failed = _each_line(a, s, order, requested if requested != NONE else 0, first, first_cost)
+    if failed != NONE:
+        return _no_way_for(a, s, mark, order, failed, rows, row_cost, n)
+    promised = _latest_arrival(a, order, first)
+    if promised == NONE:  # no line to deliver
         return n
     if requested != NONE:
         promised = max(promised, requested)
@@ -386,18 +412,10 @@ def _complete(
         rollback(s, mark)
         return _refuse_all(a, rows, row_cost, n, order, NONE, TOO_LATE, promised)
     rollback(s, mark)
-    final = promised
-    for i in range(count):
-        line = first_line + i
-        item, quantity = a.ln_item[line], a.ln_quantity[line]
-        if quantity <= 0:
-            continue
-        if not best(a, s, order, item, quantity, promised, second[i], second_cost, i):
-            rollback(s, mark)
-            why = _no_way(a, s, order, item, quantity)
-            return _refuse_all(a, rows, row_cost, n, order, line, why, quantity)
-        commit(a, s, item, second[i])
-        final = max(final, second[i, W_ARRIVAL])
+    failed = _each_line(a, s, order, promised, second, second_cost)
+    if failed != NONE:
+        return _no_way_for(a, s, mark, order, failed, rows, row_cost, n)
+    final = max(promised, _latest_arrival(a, order, second))
     if _too_late(a, order, final):
         rollback(s, mark)
         return _refuse_all(a, rows, row_cost, n, order, NONE, TOO_LATE, final)
