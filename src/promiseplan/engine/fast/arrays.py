@@ -7,15 +7,15 @@ index ``item * n_locations + location``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from numba import types
 from numba.experimental import structref
 
-from promiseplan.engine.fast.compiled import jit
+from promiseplan.engine.fast.compiled import Fields, jit
 from promiseplan.model.problem import DeliveryLane, Operation, Problem, Supplier, TransferLane
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Array = npt.NDArray[Any]
+T = TypeVar("T")
 
 NO_LIMIT = -1
 """An absent capacity, orders-per-day or lateness limit."""
@@ -100,12 +101,8 @@ class Arrays(NamedTuple):
 
 
 @structref.register
-class ArraysType(types.StructRef):
-    """The compiled code sees the arrays through one reference: a tuple of sixty arrays as an
-    argument costs numba about a second of compiling per function."""
-
-    def preprocess_fields(self, fields: Any) -> Any:
-        return tuple((name, types.unliteral(kind)) for name, kind in fields)  # type: ignore[no-untyped-call]
+class ArraysType(Fields):
+    pass
 
 
 class ArraysRef(structref.StructRefProxy):
@@ -192,21 +189,11 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
     transfers = [lane for loc in locations for lane in problem.transfers_into.get(loc, ())]
     tr_count = [len(problem.transfers_into.get(loc, ())) for loc in locations]
 
-    op_list = []
-    op_count = np.zeros(n_il, dtype=np.int64)
-    for (item, loc), ops in problem.operations.items():
-        op_count[il(item, loc)] = len(ops)
-    for key in sorted(problem.operations, key=lambda k: il(*k)):
-        op_list += problem.operations[key]
+    op_list, op_count = _by_item_location(problem.operations, il, n_il)
     resources = sorted(problem.resources)
     res_of = {key: i for i, key in enumerate(resources)}
 
-    sp_list = []
-    sp_count = np.zeros(n_il, dtype=np.int64)
-    for (item, loc), sups in problem.suppliers.items():
-        sp_count[il(item, loc)] = len(sups)
-    for key in sorted(problem.suppliers, key=lambda k: il(*k)):
-        sp_list += problem.suppliers[key]
+    sp_list, sp_count = _by_item_location(problem.suppliers, il, n_il)
 
     regions = sorted(set(problem.delivery_lanes) | set(book.regions))
     region_of = _index(regions)
@@ -295,6 +282,18 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         lanes,
         stock,
     )
+
+
+def _by_item_location(
+    grouped: dict[tuple[str, str], list[T]], il: Callable[[str, str], int], n_il: int
+) -> tuple[list[T], Ints]:
+    """The entries in item-location index order, and how many each item-location has."""
+    entries: list[T] = []
+    count = np.zeros(n_il, dtype=np.int64)
+    for key in sorted(grouped, key=lambda k: il(*k)):
+        count[il(*key)] = len(grouped[key])
+        entries += grouped[key]
+    return entries, count
 
 
 def _reach(problem: Problem, loc_of: dict[str, int]) -> Ints:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
+from numba import types
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,6 +38,15 @@ def _cache_dir() -> Path:
 
 
 numba.config.CACHE_DIR = str(_cache_dir())  # type: ignore[attr-defined]
+
+
+class Fields(types.StructRef):
+    """A numba structref of arrays and numbers: the compiled code sees the arrays of the problem
+    and of the state through one reference each (a tuple of sixty arrays as an argument costs
+    numba about a second of compiling per function)."""
+
+    def preprocess_fields(self, fields: Any) -> Any:
+        return tuple((name, types.unliteral(kind)) for name, kind in fields)  # type: ignore[no-untyped-call]
 
 
 def jit(function: F) -> F:

@@ -11,6 +11,11 @@ from promiseplan.engine.plan import Plans, _frame
 from promiseplan.model.problem import Problem
 
 
+def day_date(problem: Problem, column: str) -> pl.Expr:
+    """The date of the day numbers in ``column`` (null stays null)."""
+    return pl.lit(problem.day0, dtype=pl.Date) + pl.duration(days=pl.col(column))
+
+
 def plans_of_arrays(
     problem: Problem,
     indexed: Indexed,
@@ -20,10 +25,9 @@ def plans_of_arrays(
     made_hours: Array,
     moved: Array,
 ) -> Plans:
-    day0 = pl.lit(problem.day0, dtype=pl.Date)
 
     def date(column: str) -> pl.Expr:
-        return day0 + pl.duration(days=pl.col(column))
+        return day_date(problem, column)
 
     items = pl.Series(indexed.items, dtype=pl.String)
     locations = pl.Series(indexed.locations, dtype=pl.String)

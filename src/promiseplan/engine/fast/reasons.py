@@ -58,7 +58,6 @@ class Writer:
         self.problem = problem
         self.book = book
         self.ix = indexed
-        self.a = indexed.arrays
         self.nodes = nodes
         self.values = values
         self.kinds: list[int] = nodes[:, N_KIND].tolist()

@@ -6,15 +6,14 @@ back exactly, and the state carries a version number for the memo of earliest da
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
-from numba import types
 from numba.experimental import structref
 
 from promiseplan.engine.fast.arrays import Arrays, Floats, Ints
 from promiseplan.engine.fast.availability import add_from, build_trees, free_at
-from promiseplan.engine.fast.compiled import jit
+from promiseplan.engine.fast.compiled import Fields, jit
 
 EPS = 1e-9
 NONE = -1
@@ -70,18 +69,17 @@ class State(NamedTuple):
     lots: Ints
     """Scratch: order day and quantity of each lot of a purchase."""
     root: Ints
+    """The empty chain of supply (a line's own ship-from location)."""
     memo_keys: Ints
     """The memo of earliest days (``memo``): version, item-location, quantity, chain."""
     memo_days: Ints
     memo_stamp: Ints
-    """The empty chain of supply (a line's own ship-from location)."""
     counts: Ints
 
 
 @structref.register
-class StateType(types.StructRef):
-    def preprocess_fields(self, fields: Any) -> Any:
-        return tuple((name, types.unliteral(kind)) for name, kind in fields)  # type: ignore[no-untyped-call]
+class StateType(Fields):
+    pass
 
 
 class StateRef(structref.StructRefProxy):

@@ -21,6 +21,7 @@ from promiseplan.engine.fast.decide import (
     R_STATUS,
     UNCONFIRMED,
 )
+from promiseplan.engine.fast.plans import day_date
 from promiseplan.engine.plan import Plan, Plans, Summary, _changes, _frame, finish
 from promiseplan.model.problem import Problem
 
@@ -105,10 +106,9 @@ def schedule_tables(
         "mode",
         maintain_order=True,
     )
-    day0 = pl.lit(problem.day0, dtype=pl.Date)
 
     def date(column: str) -> pl.Expr:
-        return (day0 + pl.duration(days=pl.col(column))).alias(column)
+        return day_date(problem, column).alias(column)
 
     confirmations = frame.select(
         "order",
@@ -192,7 +192,6 @@ def _orders(problem: Problem, book: OrderBook, frame: pl.DataFrame) -> pl.DataFr
             "line_count": np.diff(book.line_ptr),
         }
     )
-    day0 = pl.lit(problem.day0, dtype=pl.Date)
     joined = base.join(per_order, on="order_index", how="left").sort("order")
     status = (
         pl.when(pl.col("lines").is_null())
@@ -218,8 +217,8 @@ def _orders(problem: Problem, book: OrderBook, frame: pl.DataFrame) -> pl.DataFr
         "order",
         "customer",
         status.alias("status"),
-        (day0 + pl.duration(days=pl.col("requested"))).alias("requested_date"),
-        (day0 + pl.duration(days=pl.col("promised"))).alias("promised_date"),
+        day_date(problem, "requested").alias("requested_date"),
+        day_date(problem, "promised").alias("promised_date"),
         pl.col("line_count").alias("lines"),
         reason.alias("reason"),
     )
