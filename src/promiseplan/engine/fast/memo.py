@@ -27,37 +27,39 @@ def _slot(s: State, version: int, il: int, quantity: int, chain: int) -> int:
 
 
 @jit
-def recall(s: State, version: int, il: int, quantity: int, chain: int) -> int:
-    """The remembered day, or UNKNOWN."""
+def _find(s: State, version: int, il: int, quantity: int, chain: int) -> int:
+    """The slot that holds the key, or the empty slot where it would go."""
     generation = s.counts[MEMO_GENERATION]
     mask = s.memo_keys.shape[0] - 1
     i = _slot(s, version, il, quantity, chain)
     while s.memo_stamp[i] == generation:
         k = s.memo_keys[i]
         if k[0] == version and k[1] == il and k[2] == quantity and k[3] == chain:
-            return int(s.memo_days[i])
+            break
         i = (i + 1) & mask
-    return UNKNOWN
+    return i
+
+
+@jit
+def recall(s: State, version: int, il: int, quantity: int, chain: int) -> int:
+    """The remembered day, or UNKNOWN."""
+    i = _find(s, version, il, quantity, chain)
+    if s.memo_stamp[i] != s.counts[MEMO_GENERATION]:
+        return UNKNOWN
+    return int(s.memo_days[i])
 
 
 @jit
 def remember(s: State, version: int, il: int, quantity: int, chain: int, day: int) -> None:
     if 2 * (s.counts[MEMO_USED] + 1) > s.memo_keys.shape[0]:
         forget(s)
-    generation = s.counts[MEMO_GENERATION]
-    mask = s.memo_keys.shape[0] - 1
-    i = _slot(s, version, il, quantity, chain)
-    while s.memo_stamp[i] == generation:
+    i = _find(s, version, il, quantity, chain)
+    if s.memo_stamp[i] != s.counts[MEMO_GENERATION]:
+        s.memo_stamp[i] = s.counts[MEMO_GENERATION]
         k = s.memo_keys[i]
-        if k[0] == version and k[1] == il and k[2] == quantity and k[3] == chain:
-            s.memo_days[i] = day
-            return
-        i = (i + 1) & mask
-    s.memo_stamp[i] = generation
-    k = s.memo_keys[i]
-    k[0], k[1], k[2], k[3] = version, il, quantity, chain
+        k[0], k[1], k[2], k[3] = version, il, quantity, chain
+        s.counts[MEMO_USED] += 1
     s.memo_days[i] = day
-    s.counts[MEMO_USED] += 1
 
 
 @jit

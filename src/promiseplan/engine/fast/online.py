@@ -90,23 +90,7 @@ class FastRun:
             rows.tolist(), self._cost[:count].tolist(), reasons, strict=True
         ):
             line = order.lines[row[R_LINE] - first_line]
-            if row[R_STATUS] == UNCONFIRMED:
-                out.append(
-                    ScheduleLine(
-                        order.id,
-                        line.line,
-                        line.item,
-                        row[R_QTY],
-                        "unconfirmed",
-                        None,
-                        None,
-                        "",
-                        "",
-                        reason,
-                    )
-                )
-                continue
-            lane = lanes[row[R_LANE]]
+            lane = lanes[row[R_LANE]] if row[R_STATUS] != UNCONFIRMED else None
             out.append(
                 ScheduleLine(
                     order.id,
@@ -114,12 +98,12 @@ class FastRun:
                     line.item,
                     row[R_QTY],
                     _STATUS[row[R_STATUS]],
-                    row[R_PROMISED],
-                    row[R_SHIP],
-                    lane.location,
-                    lane.mode,
+                    None if lane is None else row[R_PROMISED],
+                    None if lane is None else row[R_SHIP],
+                    "" if lane is None else lane.location,
+                    "" if lane is None else lane.mode,
                     reason,
-                    row[R_ARRIVAL],
+                    None if lane is None else row[R_ARRIVAL],
                     cost,
                 )
             )
