@@ -13,7 +13,7 @@ from numba.experimental import structref
 
 from promiseplan.engine.fast.arrays import Arrays, Floats, Ints
 from promiseplan.engine.fast.availability import add_from, build_trees, free_at
-from promiseplan.engine.fast.compiled import Fields, jit
+from promiseplan.engine.fast.compiled import Fields, define, jit, register
 
 EPS = 1e-9
 NONE = -1
@@ -77,7 +77,7 @@ class State(NamedTuple):
     counts: Ints
 
 
-@structref.register
+@register
 class StateType(Fields):
     pass
 
@@ -86,7 +86,7 @@ class StateRef(structref.StructRefProxy):
     pass
 
 
-structref.define_proxy(StateRef, StateType, list(State._fields))  # type: ignore[no-untyped-call]
+define(StateRef, StateType, list(State._fields))
 
 
 @jit
