@@ -16,10 +16,15 @@ from typing import Any, TypeVar, cast
 
 import numba
 from numba import types
-from numba.core import cgutils, imputils
 from numba.core.datamodel import models
 from numba.core.datamodel.registry import default_manager
-from numba.core.extending import infer_getattr, lower_getattr_generic, lower_setattr_generic
+from numba.core.extending import (
+    infer_getattr,
+    intrinsic,
+    lower_getattr_generic,
+    overload,
+    register_model,
+)
 from numba.core.typing.templates import AttributeTemplate
 from numba.experimental import structref
 
@@ -55,55 +60,139 @@ class Fields(types.StructRef):
         return tuple((name, types.unliteral(kind)) for name, kind in fields)
 
 
+class Lent(types.Array):
+    """The type of an array read from a borrowed structref's field: lent by the structref,
+    which keeps it alive, so numba counts no references to it (nor to its views).
+
+    numba counts references with calls (atomic ones) at every read of a structref field, at
+    every view of an array and for every structref passed to a function, and its pass that
+    removes matching pairs misses most of them in branchy loops: they took about two thirds of
+    the engine's time. The engine never stores a field's array elsewhere, returns it or copies
+    it with ``.copy()`` (a copy of a lent array would be lent too, and never freed; numba
+    refuses to compile one)."""
+
+    def __init__(self, dtype: Any, ndim: int, layout: Any, readonly: bool = False) -> None:
+        super().__init__(dtype, ndim, layout, readonly=readonly, name=f"lent({dtype}, {ndim}d)")
+
+    def copy(  # type: ignore[override]
+        self,
+        dtype: Any = None,
+        ndim: int | None = None,
+        layout: str | None = None,
+        readonly: bool | None = None,
+    ) -> Lent:
+        return Lent(
+            self.dtype if dtype is None else dtype,
+            self.ndim if ndim is None else ndim,
+            self.layout if layout is None else layout,
+            not self.mutable if readonly is None else readonly,
+        )
+
+
+@register_model(Lent)
+class LentModel(models.ArrayModel):
+    """An array's layout, holding no reference to count."""
+
+    def traverse(self, builder: Any) -> list[Any]:
+        return []
+
+    def traverse_models(self) -> list[Any]:
+        return []
+
+
+def _lent(kind: Any) -> Any:
+    if isinstance(kind, types.Array) and not isinstance(kind, Lent):
+        return Lent(kind.dtype, kind.ndim, kind.layout, readonly=not kind.mutable)
+    return kind
+
+
+class Borrowed(Fields):
+    """A ``Fields`` structref as the compiled code passes it between its functions: borrowed
+    from the caller that holds it, so numba counts no references to it at each call (an
+    entry point borrows its arguments with ``borrow``)."""
+
+
+@register_model(Borrowed)
+class BorrowedModel(models.StructRefModel):
+    """A structref's layout, holding no reference to count."""
+
+    def traverse(self, builder: Any) -> list[Any]:
+        return []
+
+    def traverse_models(self) -> list[Any]:
+        return []
+
+
+@infer_getattr
+class FieldAttribute(AttributeTemplate):
+    key = Borrowed
+
+    def generic_resolve(self, typ: Any, attr: str) -> Any:  # type: ignore[override]
+        kind = typ.field_dict.get(attr)
+        return None if kind is None else _lent(kind)
+
+
+@lower_getattr_generic(Borrowed)
+def _lend(context: Any, builder: Any, typ: Any, value: Any, attr: str) -> Any:
+    data = structref._Utils(context, builder, typ).get_data_struct(value)
+    return getattr(data, attr)
+
+
+@intrinsic
+def _borrow(typingctx: Any, struct: Any) -> Any:
+    lent = struct if isinstance(struct, Borrowed) else Borrowed(list(struct.field_dict.items()))
+    return lent(struct), lambda context, builder, signature, args: args[0]
+
+
+T = TypeVar("T")
+borrow = cast(Callable[[T], T], _borrow)
+"""The structref, borrowed, for compiled code: its fields read as ``Lent`` arrays, and no
+references are counted while it is passed around (the caller keeps it alive)."""
+
+
 S = TypeVar("S", bound=type[Fields])
 
 
 def register(struct_type: S) -> S:
-    """``structref.register`` for a ``Fields`` type, except that reading an array field lends
-    the array instead of taking a reference to it.
-
-    numba counts references to an array with calls (atomic ones) on every read of a structref
-    field, and its pass that removes matching pairs misses most of them in branchy loops: they
-    took about two thirds of the engine's time. A lent array carries no memory-info pointer, so
-    counting references to it (or to a view of it) does nothing; the structref keeps the array
-    alive, and the engine never stores a field's array elsewhere or returns it."""
+    """``structref.register`` for a ``Fields`` type that compiled code reads only through
+    ``borrow``; its fields are set once, by the constructor (``define``)."""
     default_manager.register(struct_type, models.StructRefModel)
-
-    @infer_getattr
-    class FieldAttribute(AttributeTemplate):
-        key = struct_type
-
-        def generic_resolve(self, typ: Any, attr: str) -> Any:  # type: ignore[override]
-            return typ.field_dict.get(attr)
-
-    @lower_getattr_generic(struct_type)
-    def lend(context: Any, builder: Any, typ: Any, value: Any, attr: str) -> Any:
-        data = structref._Utils(context, builder, typ).get_data_struct(value)
-        field = getattr(data, attr)
-        kind = typ.field_dict[attr]
-        if not isinstance(kind, types.Array):
-            return imputils.impl_ret_borrowed(context, builder, kind, field)
-        array = context.make_array(kind)(context, builder, value=field)
-        array.meminfo = cgutils.get_null_value(array.meminfo.type)
-        return imputils.impl_ret_untracked(context, builder, kind, array._getvalue())
-
-    @lower_setattr_generic(struct_type)
-    def store(context: Any, builder: Any, signature: Any, args: Any, attr: str) -> None:
-        (typ, kind), (instance, value) = signature.args, args
-        data = structref._Utils(context, builder, typ).get_data_struct(instance)
-        value = context.cast(builder, value, kind, typ.field_dict[attr])
-        old = getattr(data, attr)
-        context.nrt.incref(builder, kind, value)
-        context.nrt.decref(builder, kind, old)  # after the incref: the value may be the old one
-        setattr(data, attr, value)
-
     return struct_type
 
 
+@intrinsic(prefer_literal=True)
+def _put(typingctx: Any, instance: Any, name: Any, value: Any) -> Any:
+    """Set a field of a new structref (its fields start empty), holding a reference to it."""
+    attr = name.literal_value
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        struct, _, given = args
+        data = structref._Utils(context, builder, instance).get_data_struct(struct)
+        kind = instance.field_dict[attr]
+        given = context.cast(builder, given, value, kind)
+        context.nrt.incref(builder, kind, given)
+        setattr(data, attr, given)
+        return context.get_dummy_value()
+
+    return types.none(instance, name, value), codegen
+
+
 def define(proxy: type, struct_type: type[Fields], fields: list[str]) -> None:
-    """A proxy class for ``struct_type`` that Python can build and pass to compiled code (its
-    fields are not readable from Python: an array read there would be lent)."""
-    structref.define_constructor(proxy, struct_type, fields)
+    """A proxy class for ``struct_type`` that Python builds from the fields' values and passes
+    to compiled code (its fields are not readable from Python)."""
+    parameters = ", ".join(fields)
+    puts = "\n".join(f"        put(st, {name!r}, {name})" for name in fields)
+    source = (
+        f"def constructor({parameters}):\n"
+        f"    struct = struct_type(list(zip({fields!r}, [{parameters}])))\n"
+        f"    def build({parameters}):\n"
+        f"        st = new(struct)\n{puts}\n"
+        f"        return st\n"
+        f"    return build\n"
+    )
+    namespace = {"struct_type": struct_type, "new": structref.new, "put": _put}
+    exec(source, namespace)  # numba overloads need a function of the fields' names
+    overload(proxy)(cast(Callable[..., Any], namespace["constructor"]))
     structref.define_boxing(struct_type, proxy)
 
 

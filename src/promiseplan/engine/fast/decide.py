@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Arrays
-from promiseplan.engine.fast.compiled import jit
+from promiseplan.engine.fast.compiled import borrow, jit
 from promiseplan.engine.fast.memo import forget
 from promiseplan.engine.fast.search import earliest, rounded
 from promiseplan.engine.fast.state import (
@@ -585,6 +585,13 @@ def decide_orders(
     """Decide orders ``first`` to ``stop - 1`` one after the other; what they decided: schedule
     rows and their transport cost, the supply nodes the reasons are written from, productions
     and their hours, transfers."""
+    return _decide_orders(borrow(a), borrow(s), first, stop)
+
+
+@jit
+def _decide_orders(
+    a: Arrays, s: State, first: int, stop: int
+) -> tuple[Array, Array, Array, Array, Array, Array, Array]:
     rows = np.zeros((1024, ROW_FIELDS), dtype=np.int64)
     row_cost = np.zeros(1024)
     nodes = np.zeros((1024, s.nodes.shape[1]), dtype=np.int64)
@@ -656,16 +663,21 @@ def decide_orders(
 
 
 @jit
-def promise_one(
+def promise_one(a: Arrays, s: State, order: int, rows: Array, row_cost: Array) -> int:
+    """Decide ``order`` after every decided order, by the same rules, and take every change
+    back: the state is left as it was. Its rows go into ``rows`` (their supply nodes stay in
+    the state's node table until the next call); how many."""
+    return _promise_one(borrow(a), borrow(s), order, rows, row_cost)
+
+
+@jit
+def _promise_one(
     a: Arrays,
     s: State,
     order: int,
     rows: Array,
     row_cost: Array,
 ) -> int:
-    """Decide ``order`` after every decided order, by the same rules, and take every change
-    back: the state is left as it was. Its rows go into ``rows`` (their supply nodes stay in
-    the state's node table until the next call); how many."""
     forget(s)
     settle(s)
     s.counts[NODES] = 0

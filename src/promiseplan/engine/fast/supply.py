@@ -308,8 +308,10 @@ def _start_production(
         if n == NONE:
             return -TRY
         if not early:  # taken latest first: put the days in order
-            s.taken_day[base : base + n] = s.taken_day[base : base + n][::-1].copy()
-            s.taken_hours[base : base + n] = s.taken_hours[base : base + n][::-1].copy()
+            for i in range(n // 2):
+                x, y = base + i, base + n - 1 - i
+                s.taken_day[x], s.taken_day[y] = s.taken_day[y], s.taken_day[x]
+                s.taken_hours[x], s.taken_hours[y] = s.taken_hours[y], s.taken_hours[x]
         start, end = s.taken_day[base], s.taken_day[base + n - 1]
     s.counts[TAKEN] = base + n
     resource = a.op_resource[op]
