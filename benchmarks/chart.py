@@ -49,7 +49,7 @@ def main() -> None:
         title="Planning run end to end (scale datasets)",
         template="plotly_white",
         width=900,
-        height=480,
+        height=640,
         legend={"orientation": "h", "y": -0.2},
     )
     figure.update_xaxes(type="log", title="order lines")
