@@ -89,15 +89,19 @@ class Lent(types.Array):
         )
 
 
-@register_model(Lent)
-class LentModel(models.ArrayModel):
-    """An array's layout, holding no reference to count."""
+class Uncounted:
+    """A data model whose values hold no reference to count (put before numba's model)."""
 
     def traverse(self, builder: Any) -> list[Any]:
         return []
 
     def traverse_models(self) -> list[Any]:
         return []
+
+
+@register_model(Lent)
+class LentModel(Uncounted, models.ArrayModel):
+    """An array's layout, holding no reference to count."""
 
 
 def _lent(kind: Any) -> Any:
@@ -113,14 +117,8 @@ class Borrowed(Fields):
 
 
 @register_model(Borrowed)
-class BorrowedModel(models.StructRefModel):
+class BorrowedModel(Uncounted, models.StructRefModel):
     """A structref's layout, holding no reference to count."""
-
-    def traverse(self, builder: Any) -> list[Any]:
-        return []
-
-    def traverse_models(self) -> list[Any]:
-        return []
 
 
 @infer_getattr
