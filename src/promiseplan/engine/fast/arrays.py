@@ -85,11 +85,6 @@ class Arrays(NamedTuple):
     dl_transit: Ints
     dl_cost: Floats
     dl_capacity: Ints
-    dl_by_cost: Ints
-    """The lanes of each region's group, cheapest first (then in index order)."""
-    dl_arrival_floor: Ints
-    """No way over the lane arrives before this day (its location's first ship day plus the
-    transit); beyond the horizon when the location never ships."""
     # orders in decision order
     or_region: Ints
     or_requested: Ints
@@ -258,21 +253,6 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         dl_transit=_int([lane.transit_days for lane in lanes]),
         dl_cost=_float([lane.cost_per_unit for lane in lanes]),
         dl_capacity=_int([_limit(lane.capacity_per_day) for lane in lanes]),
-        dl_by_cost=np.lexsort(
-            (
-                np.arange(len(lanes)),
-                _float([lane.cost_per_unit for lane in lanes]),
-                _group(lane_count),
-            )
-        ).astype(np.int64),
-        dl_arrival_floor=_int(
-            [
-                days + 1
-                if next_ship[loc_of[lane.location], 0] < 0
-                else next_ship[loc_of[lane.location], 0] + lane.transit_days
-                for lane in lanes
-            ]
-        ),
         or_region=_int([region_of[r] for r in book.regions]),
         or_requested=np.where(
             _int([r is not None for r in book.requested]) == 1, requested, 0
@@ -314,11 +294,6 @@ def _by_item_location(
         count[il(*key)] = len(grouped[key])
         entries += grouped[key]
     return entries, count
-
-
-def _group(counts: list[int]) -> Ints:
-    """The group number of each entry of groups of ``counts`` entries."""
-    return np.repeat(np.arange(len(counts)), counts).astype(np.int64)
 
 
 def _reach(problem: Problem, loc_of: dict[str, int]) -> Ints:

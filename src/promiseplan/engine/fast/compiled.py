@@ -105,7 +105,7 @@ class LentModel(Uncounted, models.ArrayModel):
 
 
 def _lent(kind: Any) -> Any:
-    if isinstance(kind, types.Array) and not isinstance(kind, Lent):
+    if isinstance(kind, types.Array):
         return Lent(kind.dtype, kind.ndim, kind.layout, readonly=not kind.mutable)
     return kind
 
@@ -138,8 +138,8 @@ def _lend(context: Any, builder: Any, typ: Any, value: Any, attr: str) -> Any:
 
 @intrinsic
 def _borrow(typingctx: Any, struct: Any) -> Any:
-    lent = struct if isinstance(struct, Borrowed) else Borrowed(list(struct.field_dict.items()))
-    return lent(struct), lambda context, builder, signature, args: args[0]
+    borrowed = Borrowed(list(struct.field_dict.items()))
+    return borrowed(struct), lambda context, builder, signature, args: args[0]
 
 
 T = TypeVar("T")

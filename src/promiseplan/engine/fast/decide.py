@@ -124,18 +124,6 @@ def evaluate(
     return True
 
 
-COST_MARGIN = 1e-6
-"""Costs per unit compare rounded to nine decimals; a lane whose own cost is above a way's by
-more than this cannot give a way as cheap."""
-
-
-@jit
-def _dearer(a: Arrays, lane: int, cost: float) -> bool:
-    """Whether every way over ``lane`` costs more per unit than ``cost``: its supply only adds
-    to the lane's own cost."""
-    return bool(a.dl_cost[lane] > cost + COST_MARGIN)
-
-
 @jit
 def _cheaper(a: Arrays, x: Array, cx: float, y: Array, cy: float) -> bool:
     """Cheapest key: cost, arrival, location, mode."""
@@ -184,17 +172,8 @@ def best(
     found = False
     trial = np.zeros(WAY_FIELDS, dtype=np.int64)
     trial_cost = np.zeros(1)
-    for k in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
-        lane = a.dl_by_cost[k]
+    for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
         if not _allowed(a, order, lane):
-            continue
-        floor = a.dl_arrival_floor[lane]
-        if found_on_time:
-            if _dearer(a, lane, costs[slot]):
-                break  # and so is every lane after it
-            if floor > target:
-                continue
-        elif found and floor > target and floor > way[W_ARRIVAL]:
             continue
         if not evaluate(a, s, item, quantity, lane, target, trial, trial_cost, 0):
             continue
@@ -480,13 +459,8 @@ def _fill(
     none = np.full(WAY_FIELDS, NONE, dtype=np.int64)
     while left > 0:
         found = False
-        for k in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
-            lane = a.dl_by_cost[k]
+        for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
             if not _allowed(a, order, lane):
-                continue
-            if found and _dearer(a, lane, costs[0]):
-                break  # and so is every lane after it
-            if a.dl_arrival_floor[lane] > target:
                 continue
             if not most_by(a, s, item, left, lane, target, trial, costs, 1):
                 continue
@@ -526,7 +500,7 @@ def _split(
     while left > 0:
         date = NONE
         for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
-            if not _allowed(a, order, lane) or (date != NONE and a.dl_arrival_floor[lane] >= date):
+            if not _allowed(a, order, lane):
                 continue
             if evaluate(a, s, item, 1, lane, EARLIEST, trial, costs, 0) and (
                 date == NONE or trial[W_ARRIVAL] < date
