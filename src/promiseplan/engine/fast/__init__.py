@@ -12,12 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
+import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import ROW_FIELDS, decide_orders
 from promiseplan.engine.fast.plans import plans_of_arrays
-from promiseplan.engine.fast.reasons import write_reasons
+from promiseplan.engine.fast.reasons import Reasons
 from promiseplan.engine.fast.state import new_state, reference
 from promiseplan.engine.fast.tables import schedule_tables
 from promiseplan.engine.plan import Plan
@@ -47,13 +48,14 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     total = len(book)
     chunks = [(first, min(first + CHUNK, total)) for first in range(0, total, CHUNK)]
     parts: list[Decided] = []
+    writer = Reasons(problem, book, indexed)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
         upcoming = [kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:1]]
         for k, (_, stop) in enumerate(chunks):
             decided = upcoming.pop().result()
             if k + 1 < len(chunks):
                 upcoming.append(kernel.submit(decide_orders, indexed.ref, ref, *chunks[k + 1]))
-            parts.append(_with_reasons(problem, book, indexed, decided))
+            parts.append(_with_reasons(writer, decided))
             if progress is not None:
                 progress(stop, total)
     purchases, hours = state.purchases, state.hours
@@ -69,15 +71,12 @@ class Decided(NamedTuple):
     made: Array
     made_hours: Array
     moved: Array
-    reasons: list[str]
+    reasons: pl.Series
 
 
-def _with_reasons(
-    problem: Problem, book: OrderBook, indexed: Indexed, decided: tuple[Array, ...]
-) -> Decided:
+def _with_reasons(writer: Reasons, decided: tuple[Array, ...]) -> Decided:
     rows, row_cost, nodes, values, made, made_hours, moved = decided
-    reasons = write_reasons(problem, book, indexed, rows, nodes, values)
-    return Decided(rows, row_cost, made, made_hours, moved, reasons)
+    return Decided(rows, row_cost, made, made_hours, moved, writer.write(rows, nodes, values))
 
 
 def assemble(
@@ -89,7 +88,8 @@ def assemble(
     parts: list[tuple[Array, ...]],
 ) -> Plan:
     """The plan from what ``decide_orders`` returned for the orders of ``book``, in order."""
-    written = [_with_reasons(problem, book, indexed, part) for part in parts]
+    writer = Reasons(problem, book, indexed)
+    written = [_with_reasons(writer, part) for part in parts]
     return _plan_of(problem, book, indexed, purchases, hours, written)
 
 
@@ -107,7 +107,7 @@ def _plan_of(
     made = _concatenated([p.made for p in parts], (0, 6), np.int64)
     made_hours = _concatenated([p.made_hours for p in parts], (0,), np.float64)
     moved = _concatenated([p.moved for p in parts], (0, 7), np.int64)
-    reasons = [text for p in parts for text in p.reasons]
+    reasons = pl.concat([p.reasons for p in parts]) if parts else pl.Series([], dtype=pl.String)
     parts.clear()
     plans = plans_of_arrays(problem, indexed, purchases, hours, made, made_hours, moved)
     return schedule_tables(problem, book, indexed, plans, rows, row_cost, reasons)

@@ -22,7 +22,7 @@ from promiseplan.engine.fast.decide import (
     decide_orders,
     promise_one,
 )
-from promiseplan.engine.fast.reasons import write_reasons
+from promiseplan.engine.fast.reasons import Reasons
 from promiseplan.engine.fast.state import NODES, new_state, reference
 from promiseplan.engine.orders import ScheduleLine
 from promiseplan.engine.plan import Plan
@@ -57,6 +57,7 @@ class FastRun:
         self._regions = {name: i for i, name in enumerate(ix.regions)}
         self._modes = {name: i for i, name in enumerate(ix.modes)}
         self._items = {name: i for i, name in enumerate(ix.items)}
+        self._reasons = Reasons(network, self.book, self.indexed)
         self._rows = np.zeros((self.state.options.shape[0], ROW_FIELDS), dtype=np.int64)
         self._cost = np.zeros(self.state.options.shape[0])
 
@@ -82,7 +83,7 @@ class FastRun:
         rows = self._rows[:count]
         nodes = self.state.nodes[: self.state.counts[NODES]]
         values = self.state.node_values[: self.state.counts[NODES]]
-        reasons = write_reasons(self.network, self.book, self.indexed, rows, nodes, values)
+        reasons = self._reasons.write(rows, nodes, values).to_list()
         lanes = self.indexed.delivery_lanes
         first_line = int(self.book.line_ptr[self.decided])
         out = []

@@ -1,14 +1,21 @@
 """The sentences of the fast engine's reasons, written after the run from its rows and supply
-nodes, word for word as the reference engine writes them (``engine.orders``)."""
+nodes, word for word as the reference engine writes them (``engine.orders``).
+
+Written column by column, not sentence by sentence (with polars, or with Python lists for a few
+rows: ``columns``): a reason is a code, for a line that ships complete with another one a link
+to that line, and a detail. The details of the supply nodes are written level by level from the
+deepest, each node's from its own columns and its supplies' details."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed
 from promiseplan.engine.fast.book import OrderBook
+from promiseplan.engine.fast.columns import C, Columns, Frames, Lists
 from promiseplan.engine.fast.decide import (
     BEYOND_HORIZON,
     NO_LANE,
@@ -42,210 +49,400 @@ from promiseplan.engine.fast.state import (
     N_PARENT,
     N_READY,
     N_SOURCE,
+    PRODUCTION,
     PURCHASE,
     STOCK,
     TRANSFER,
 )
-from promiseplan.model.problem import Problem
+from promiseplan.model.problem import DeliveryLane, Problem
 
 CODES = ("stock", "lead_time", "capacity", "material")
+CODE_CAPACITY = CODES.index("capacity")
+REFUSALS = ("", "too_late", "no_source", "beyond_horizon", "no_source")
+"""The code of each refusal (``decide.TOO_LATE`` ...)."""
+FEW_ROWS = 1000
+"""Up to this many rows, reasons are written with Python lists, not polars (see ``columns``)."""
 
 
-class Writer:
-    def __init__(
-        self, problem: Problem, book: OrderBook, indexed: Indexed, nodes: Array, values: Array
-    ) -> None:
+class Reasons:
+    """Writes the reasons of schedule rows; the names it looks up are read once per run."""
+
+    def __init__(self, problem: Problem, book: OrderBook, indexed: Indexed) -> None:
         self.problem = problem
         self.book = book
-        self.ix = indexed
-        self.nodes = nodes
-        self.values = values
-        self.kinds: list[int] = nodes[:, N_KIND].tolist()
-        texts = [str(problem.date(day)) for day in range(problem.horizon + 1)]
+        self.n_locations = len(indexed.locations)
+        self._places: dict[tuple[str, frozenset[str] | None], str] = {}
+        suppliers, transfers = indexed.suppliers, indexed.transfer_lanes
+        operations, lanes = indexed.operations, indexed.delivery_lanes
+        tables: dict[str, dict[str, list[Any]]] = {
+            "items": {"name": indexed.items},
+            "suppliers": {
+                "id": [s.id for s in suppliers],
+                "capacity": [s.capacity_per_day for s in suppliers],
+                "item": [s.item for s in suppliers],
+                "location": [s.location for s in suppliers],
+                "lead_time": [s.lead_time for s in suppliers],
+            },
+            "transfers": {
+                "source": [t.source for t in transfers],
+                "mode": [t.mode for t in transfers],
+            },
+            "operations": {
+                "item": [o.item for o in operations],
+                "location": [o.location for o in operations],
+                "resource": [o.resource for o in operations],
+            },
+            "lanes": {
+                "location": [lane.location for lane in lanes],
+                "mode": [lane.mode for lane in lanes],
+                "limits": [self._limits(lane) for lane in lanes],
+            },
+        }
+        self._lead_times = np.array([t.lead_time for t in transfers], dtype=np.int64)
+        self._frames = Frames(tables, self._date)
+        self._lists = Lists(tables, self._date)
 
-        def text(day: int) -> str:
-            return texts[day] if 0 <= day < len(texts) else str(problem.date(day))
+    def _date(self, day: int) -> str:
+        return str(self.problem.date(day))
 
-        self.date: Callable[[int], str] = text
-        parents = nodes[:, N_PARENT]
-        self._by_parent = np.argsort(parents, kind="stable")
-        self._parents = parents[self._by_parent]
-        self.transfers = indexed.transfer_lanes
-        self.operations = indexed.operations
-        self.suppliers = indexed.suppliers
-        self.lanes = indexed.delivery_lanes
-        self._details: dict[int, str] = {}
+    def _limits(self, lane: DeliveryLane) -> str:
+        """What limits shipping on ``lane``."""
+        limits = []
+        if lane.capacity_per_day is not None:
+            limits.append(
+                f"the {lane.mode} lane {lane.location} -> {lane.region} "
+                f"({lane.capacity_per_day} units a day)"
+            )
+        orders_per_day = self.problem.locations[lane.location].orders_per_day
+        if orders_per_day is not None:
+            limits.append(f"{lane.location}'s {orders_per_day} orders a day")
+        return " and ".join(limits) or "shipping"
 
-    def children(self, k: int) -> list[int]:
-        """The supplies node ``k`` used, in the order they were made."""
-        low, high = np.searchsorted(self._parents, [k, k + 1])
-        return [int(c) for c in self._by_parent[low:high]]
-
-    def _item(self, il: int) -> str:
-        return self.ix.items[il // len(self.ix.locations)]
+    def write(self, rows: Array, nodes: Array, values: Array) -> pl.Series:
+        """The reason of every schedule row."""
+        if len(rows) <= FEW_ROWS:
+            return self._write(self._lists, rows, nodes, values)
+        return self._write(self._frames, rows, nodes, values)
 
     # --- supply details ----------------------------------------------------------------------
-    def detail(self, k: int) -> str:
-        text = self._details.get(k)
-        if text is None:
-            text = self._details[k] = self._detail(k)
-        return text
-
-    def _detail(self, k: int) -> str:
-        node: list[int] = self.nodes[k].tolist()
-        d = self.date
-        kind, source, ready = node[N_KIND], node[N_SOURCE], node[N_READY]
-        item = self._item(node[N_IL])
-        missing = node[N_MISSING]
-        if kind == PURCHASE:
-            s = self.suppliers[source]
-            if node[N_A] > 1:
-                return (
-                    f"supplier {s.id} delivers at most {s.capacity_per_day} {s.item} "
-                    f"a day to {s.location}; the last lot arrives on {d(ready)}"
+    def _details(self, c: Columns[C], nodes: Array, values: Array, tops: Array) -> C:
+        """The detail of the supply nodes ``tops`` and of those under them (null for the others
+        and for stock), each with its supplies' details inside."""
+        kind, parents = nodes[:, N_KIND], nodes[:, N_PARENT]
+        depth = _depths(parents)
+        needed = np.zeros(len(nodes), dtype=bool)
+        needed[tops] = True
+        deepest = int(depth.max(initial=0))
+        for level in range(1, deepest + 1):
+            at = np.flatnonzero(depth == level)
+            needed[at] |= needed[parents[at]]
+        heads = self._heads(c, nodes, values, needed)
+        details = c.gather(heads, np.arange(len(heads)))
+        for level in range(deepest, 0, -1):
+            below = np.flatnonzero((depth == level) & needed)
+            above = parents[below]
+            moved = kind[above] == TRANSFER
+            first = np.unique(above[moved], return_index=True)[1]
+            up, down = above[moved][first], below[moved][first]
+            up, down = up[kind[down] != STOCK], down[kind[down] != STOCK]
+            if len(up):
+                c.scatter(
+                    details,
+                    up,
+                    c.format(
+                        "{}; at {}: {}",
+                        c.gather(heads, up),
+                        c.gather(c.tables["transfers"]["source"], nodes[up, N_SOURCE]),
+                        c.gather(details, down),
+                    ),
                 )
-            return (
-                f"the purchase from {s.id} arrives at {s.location} on {d(ready)} "
-                f"(lead time {s.lead_time} days)"
+            made = (kind[above] == PRODUCTION) & (kind[below] != STOCK)
+            up, down = above[made], below[made]
+            if len(up):
+                texts = c.format(
+                    "{}: {}", self._item(c, nodes[down, N_IL]), c.gather(details, down)
+                )
+                up, arrivals = c.joined(up, texts, "; ")
+                c.scatter(
+                    details,
+                    up,
+                    c.format("{} once components arrive ({})", c.gather(heads, up), arrivals),
+                )
+        return details
+
+    def _item(self, c: Columns[C], il: Array) -> C:
+        return c.gather(c.tables["items"]["name"], il // self.n_locations)
+
+    def _heads(self, c: Columns[C], nodes: Array, values: Array, needed: Array) -> C:
+        """The ``needed`` nodes' own words, before those of the supplies they used."""
+        kind, source = np.where(needed, nodes[:, N_KIND], STOCK), nodes[:, N_SOURCE]
+        heads = c.nulls(len(nodes))
+        s, t, o = (c.tables[name] for name in ("suppliers", "transfers", "operations"))
+        at = np.flatnonzero((kind == PURCHASE) & (nodes[:, N_A] > 1))
+        if len(at):
+            k = source[at]
+            c.scatter(
+                heads,
+                at,
+                c.format(
+                    "supplier {} delivers at most {} {} a day to {}; the last lot arrives on {}",
+                    c.gather(s["id"], k),
+                    c.gather(s["capacity"], k),
+                    c.gather(s["item"], k),
+                    c.gather(s["location"], k),
+                    c.dates(nodes[at, N_READY]),
+                ),
             )
-        below = self.children(k)
-        if kind == TRANSFER:
-            lane = self.transfers[source]
-            ship = node[N_A]
-            text = (
-                f"{missing} {item} come from {lane.source} by {lane.mode}, shipped "
-                f"{d(ship)}, arriving {d(ship + lane.lead_time)} "
-                f"(lead time {lane.lead_time} days)"
+        at = np.flatnonzero((kind == PURCHASE) & (nodes[:, N_A] <= 1))
+        if len(at):
+            k = source[at]
+            c.scatter(
+                heads,
+                at,
+                c.format(
+                    "the purchase from {} arrives at {} on {} (lead time {} days)",
+                    c.gather(s["id"], k),
+                    c.gather(s["location"], k),
+                    c.dates(nodes[at, N_READY]),
+                    c.gather(s["lead_time"], k),
+                ),
             )
-            up = below[0]
-            if self.kinds[up] != STOCK:
-                text += f"; at {lane.source}: {self.detail(up)}"
-            return text
-        op = self.operations[source]
-        hours = float(self.values[k, 1])
-        made = (
-            f"{missing} {op.item} are made at {op.location} on {op.resource} "
-            f"({hours:g} hours, {d(node[N_A])} to {d(node[N_B])}), "
-            f"ready on {d(ready)}"
-        )
-        waits = [c for c in below if self.kinds[c] != STOCK]
-        if not waits:
-            return made
-        arrivals = "; ".join(
-            f"{self._item(int(self.nodes[c, N_IL]))}: {self.detail(c)}" for c in waits
-        )
-        return f"{made} once components arrive ({arrivals})"
+        at = np.flatnonzero(kind == TRANSFER)
+        if len(at):
+            k = source[at]
+            ship = nodes[at, N_A]
+            lead_time = self._lead_times[k]
+            c.scatter(
+                heads,
+                at,
+                c.format(
+                    "{} {} come from {} by {}, shipped {}, arriving {} (lead time {} days)",
+                    nodes[at, N_MISSING],
+                    self._item(c, nodes[at, N_IL]),
+                    c.gather(t["source"], k),
+                    c.gather(t["mode"], k),
+                    c.dates(ship),
+                    c.dates(ship + lead_time),
+                    lead_time,
+                ),
+            )
+        at = np.flatnonzero(kind == PRODUCTION)
+        if len(at):
+            k = source[at]
+            c.scatter(
+                heads,
+                at,
+                c.format(
+                    "{} {} are made at {} on {} ({} hours, {} to {}), ready on {}",
+                    nodes[at, N_MISSING],
+                    c.gather(o["item"], k),
+                    c.gather(o["location"], k),
+                    c.gather(o["resource"], k),
+                    c.general(values[at, 1]),
+                    c.dates(nodes[at, N_A]),
+                    c.dates(nodes[at, N_B]),
+                    c.dates(nodes[at, N_READY]),
+                ),
+            )
+        return heads
 
     # --- rows --------------------------------------------------------------------------------
-    def explain(self, row: list[int], order: int, item: str) -> str:
-        d = self.date
-        lane = self.lanes[row[R_LANE]]
-        trip = (
-            f"ships {d(row[R_SHIP])} from {lane.location} by {lane.mode}, "
-            f"arrives {d(row[R_ARRIVAL])}"
-        )
-        promised = row[R_PROMISED]
-        requested = self.book.requested[order]
-        if row[R_DELAYED] and (requested is None or promised > requested):
-            limits = []
-            if lane.capacity_per_day is not None:
-                limits.append(
-                    f"the {lane.mode} lane {lane.location} -> {lane.region} "
-                    f"({lane.capacity_per_day} units a day)"
-                )
-            place = self.problem.locations[lane.location]
-            if place.orders_per_day is not None:
-                limits.append(f"{lane.location}'s {place.orders_per_day} orders a day")
-            return (
-                f"capacity: {' and '.join(limits) or 'shipping'} is full before "
-                f"{d(row[R_WHY_SHIP])}; {trip}"
-            )
-        node = row[R_NODE]
-        if self.kinds[node] == STOCK:
-            available = row[R_AVAILABLE]
-            if available > 0 and requested is not None and promised > requested:
-                return f"stock: no {item} free at {lane.location} until {d(available)}; {trip}"
-            return f"stock: {row[R_QTY]} {item} in stock at {lane.location}; {trip}"
-        code = CODES[int(self.nodes[node, N_CODE])]
-        return f"{code}: no {item} at {lane.location} until {self.detail(node)}; {trip}"
+    def _write(self, c: Columns[C], rows: Array, nodes: Array, values: Array) -> pl.Series:
+        code, link, detail = c.nulls(len(rows)), c.nulls(len(rows)), c.nulls(len(rows))
+        confirmed = np.flatnonzero(rows[:, R_KIND] != REFUSE)
+        if len(confirmed):
+            words = self._explained(c, rows[confirmed], nodes, values)
+            for column, part in zip((code, link, detail), words, strict=True):
+                c.scatter(column, confirmed, part)
+        refused = np.flatnonzero(rows[:, R_KIND] == REFUSE)
+        if len(refused):
+            words = self._refused(c, rows[refused])
+            for column, part in zip((code, link, detail), words, strict=True):
+                c.scatter(column, refused, part)
+        return c.reasons(code, link, detail)
 
-    def refusal(self, row: list[int], order: int, item: str) -> str:
-        d = self.date
-        base = row[R_BASE]
-        arg = row[R_ARG]
+    def _explained(self, c: Columns[C], rows: Array, nodes: Array, values: Array) -> tuple[C, C, C]:
+        """Code, link and detail of confirmed rows."""
         book = self.book
-        requested = book.requested[order]
-        modes = book.modes[order]
-        region = book.regions[order]
-        if base == TOO_LATE:
-            assert requested is not None
-            return (
-                f"too_late: the earliest promise, {d(arg)}, is more than "
-                f"{book.max_late[order]} days after the requested date {d(requested)}"
-            )
-        if base == NO_LANE:
-            allowed = f" by {', '.join(sorted(modes))}" if modes else ""
-            return f"no_source: no delivery lane reaches region {region}{allowed}"
-        if base == BEYOND_HORIZON:
-            return (
-                f"beyond_horizon: {arg} {item} cannot reach region {region} by "
-                f"{d(self.problem.horizon)} (the planning horizon)"
-            )
-        assert base == NO_SOURCE
-        places = sorted(
-            {
-                lane.location
-                for lane in self.problem.delivery_lanes.get(region, ())
-                if modes is None or lane.mode in modes
-            }
+        node = rows[:, R_NODE]
+        supplied = np.zeros(len(rows), dtype=bool)
+        code = np.zeros(len(rows), dtype=np.int64)
+        if len(nodes):
+            supplied = (node >= 0) & (nodes[np.maximum(node, 0), N_KIND] != STOCK)
+            code[supplied] = nodes[node[supplied], N_CODE]
+        requested = [book.requested[k] for k in rows[:, R_ORDER].tolist()]
+        has_date = np.array([day is not None for day in requested], dtype=bool)
+        later = has_date & (rows[:, R_PROMISED] > np.array([day or 0 for day in requested]))
+        capacity = (rows[:, R_DELAYED] != 0) & (~has_date | later)
+        code[capacity] = CODE_CAPACITY
+        free_later = ~capacity & ~supplied & (rows[:, R_AVAILABLE] > 0) & later
+        items = c.column([book.line_items[i] for i in rows[:, R_LINE].tolist()])
+        lanes = c.tables["lanes"]
+        lane = rows[:, R_LANE]
+        places = c.gather(lanes["location"], lane)
+        trip = c.format(
+            "; ships {} from {} by {}, arrives {}",
+            c.dates(rows[:, R_SHIP]),
+            places,
+            c.gather(lanes["mode"], lane),
+            c.dates(rows[:, R_ARRIVAL]),
         )
-        return (
-            f"no_source: no {item} left at {', '.join(places)} and nothing can make, buy or "
-            f"move more"
+        detail = c.nulls(len(rows))
+        at = np.flatnonzero(capacity)
+        if len(at):
+            c.scatter(
+                detail,
+                at,
+                c.format(
+                    "{} is full before {}{}",
+                    c.gather(lanes["limits"], lane[at]),
+                    c.dates(rows[at, R_WHY_SHIP]),
+                    c.gather(trip, at),
+                ),
+            )
+        at = np.flatnonzero(free_later)
+        if len(at):
+            c.scatter(
+                detail,
+                at,
+                c.format(
+                    "no {} free at {} until {}{}",
+                    c.gather(items, at),
+                    c.gather(places, at),
+                    c.dates(rows[at, R_AVAILABLE]),
+                    c.gather(trip, at),
+                ),
+            )
+        at = np.flatnonzero(~capacity & ~supplied & ~free_later)
+        if len(at):
+            c.scatter(
+                detail,
+                at,
+                c.format(
+                    "{} {} in stock at {}{}",
+                    rows[at, R_QTY],
+                    c.gather(items, at),
+                    c.gather(places, at),
+                    c.gather(trip, at),
+                ),
+            )
+        at = np.flatnonzero(~capacity & supplied)
+        if len(at):
+            c.scatter(
+                detail,
+                at,
+                c.format(
+                    "no {} at {} until {}{}",
+                    c.gather(items, at),
+                    c.gather(places, at),
+                    c.gather(self._details(c, nodes, values, node[at]), node[at]),
+                    c.gather(trip, at),
+                ),
+            )
+        codes = c.gather(c.column(CODES), code)
+        links = c.nulls(len(rows))
+        wrap = rows[:, R_WRAP]
+        at = np.flatnonzero(wrap >= 0)
+        if len(at):
+            own = c.last_of(
+                rows[:, [R_ORDER, R_LINE]],
+                (codes, detail),
+                np.stack([rows[at, R_ORDER], wrap[at]], axis=1),
+            )
+            c.scatter(codes, at, own[0])
+            c.scatter(detail, at, own[1])
+            c.scatter(links, at, self._links(c, wrap[at], ": "))
+        return codes, links, detail
+
+    def _refused(self, c: Columns[C], rows: Array) -> tuple[C, C, C]:
+        """Code, link and detail of refused rows."""
+        book = self.book
+        failed, line, base, arg = (rows[:, k] for k in (R_FAILED, R_LINE, R_BASE, R_ARG))
+        orders = rows[:, R_ORDER]
+        subject = np.where(failed >= 0, failed, line)
+        items = c.column([book.line_items[i] for i in subject.tolist()])
+        regions = c.column([book.regions[k] for k in orders.tolist()])
+        detail = c.nulls(len(rows))
+        at = np.flatnonzero(base == TOO_LATE)
+        if len(at):
+            late = orders[at].tolist()
+            c.scatter(
+                detail,
+                at,
+                c.format(
+                    "the earliest promise, {}, is more than {} days after the requested date {}",
+                    c.dates(arg[at]),
+                    c.column([book.max_late[k] for k in late]),
+                    c.dates(np.array([book.requested[k] for k in late], dtype=np.int64)),
+                ),
+            )
+        at = np.flatnonzero(base == BEYOND_HORIZON)
+        if len(at):
+            horizon = self._date(self.problem.horizon)
+            c.scatter(
+                detail,
+                at,
+                c.format(
+                    f"{{}} {{}} cannot reach region {{}} by {horizon} (the planning horizon)",
+                    arg[at],
+                    c.gather(items, at),
+                    c.gather(regions, at),
+                ),
+            )
+        at = np.flatnonzero(base == NO_LANE)
+        if len(at):
+            modes = [book.modes[k] for k in orders[at].tolist()]
+            c.scatter(
+                detail,
+                at,
+                c.format(
+                    "no delivery lane reaches region {}{}",
+                    c.gather(regions, at),
+                    c.column([f" by {', '.join(sorted(m))}" if m else "" for m in modes]),
+                ),
+            )
+        at = np.flatnonzero(base == NO_SOURCE)
+        if len(at):
+            c.scatter(
+                detail,
+                at,
+                c.format(
+                    "no {} left at {} and nothing can make, buy or move more",
+                    c.gather(items, at),
+                    c.column([self._places_of(k) for k in orders[at].tolist()]),
+                ),
+            )
+        links = c.nulls(len(rows))
+        at = np.flatnonzero((failed >= 0) & (failed != line))
+        if len(at):
+            c.scatter(links, at, self._links(c, failed[at], ", which cannot be confirmed: "))
+        return c.gather(c.column(REFUSALS), base), links, detail
+
+    def _links(self, c: Columns[C], lines: Array, ending: str) -> C:
+        """The words naming the line another one ships complete with."""
+        return c.format(
+            f"ships complete with line {{}} ({{}}){ending}",
+            c.column([self.book.line_ids[i] for i in lines.tolist()]),
+            c.column([self.book.line_items[i] for i in lines.tolist()]),
         )
 
+    def _places_of(self, order: int) -> str:
+        """Where a refused order could have shipped from."""
+        modes, region = self.book.modes[order], self.book.regions[order]
+        places = self._places.get((region, modes))
+        if places is None:
+            lanes = self.problem.delivery_lanes.get(region, ())
+            chosen = {lane.location for lane in lanes if modes is None or lane.mode in modes}
+            places = self._places[region, modes] = ", ".join(sorted(chosen))
+        return places
 
-def write_reasons(
-    problem: Problem, book: OrderBook, indexed: Indexed, rows: Array, nodes: Array, values: Array
-) -> list[str]:
-    """The reason of every schedule row."""
-    writer = Writer(problem, book, indexed, nodes, values)
-    items, line_ids = book.line_items, book.line_ids
-    reasons: list[str] = []
-    own: dict[tuple[int, int], str] = {}
-    binding = {
-        (int(order), int(line))
-        for order, line in rows[rows[:, R_WRAP] >= 0][:, [R_ORDER, R_WRAP]].tolist()
-    }
-    wrapped: list[int] = []
-    for i, values in enumerate(rows):
-        row = values.tolist()  # one row at a time: a list of every row would be large
-        order = row[R_ORDER]
-        line = row[R_LINE]
-        item = items[line]
-        if row[R_KIND] == REFUSE:
-            failed = row[R_FAILED]
-            if failed >= 0:
-                text = writer.refusal(row, order, items[failed])
-                if failed != line:
-                    code, _, detail = text.partition(": ")
-                    text = (
-                        f"{code}: ships complete with line {line_ids[failed]} "
-                        f"({items[failed]}), which cannot be confirmed: {detail}"
-                    )
-            else:
-                text = writer.refusal(row, order, item)
-        else:
-            text = writer.explain(row, order, item)
-            if (order, line) in binding:
-                own[order, line] = text
-            if row[R_WRAP] >= 0:
-                wrapped.append(i)
-        reasons.append(text)
-    for i in wrapped:
-        slowest = int(rows[i, R_WRAP])
-        code, _, detail = own[int(rows[i, R_ORDER]), slowest].partition(": ")
-        reasons[i] = (
-            f"{code}: ships complete with line {line_ids[slowest]} ({items[slowest]}): {detail}"
-        )
-    return reasons
+
+def _depths(parents: Array) -> Array:
+    """How many supplies up each node is from the row it serves (``parents[k]`` < 0 at the top)."""
+    depth = np.zeros(len(parents), dtype=np.int64)
+    top = parents < 0
+    while True:
+        deeper = np.where(top, 0, depth[parents] + 1)
+        if np.array_equal(deeper, depth):
+            return depth
+        depth = deeper

@@ -44,7 +44,7 @@ def schedule_tables(
     plans: Plans,
     rows: Array,
     row_cost: Array,
-    reasons: list[str],
+    reasons: pl.Series,
 ) -> Plan:
     lanes = indexed.delivery_lanes
     order_ids = pl.Series(book.ids, dtype=pl.String)
@@ -79,10 +79,9 @@ def schedule_tables(
             "ship_from": pl.Series([x.location for x in lanes] or [""]).gather(lane),
             "mode": pl.Series([x.mode for x in lanes] or [""]).gather(lane),
             "transit_cost": row_cost,
-            "reason": pl.Series(reasons, dtype=pl.String),
+            "reason": reasons,
         }
     )
-    reasons.clear()  # the frame holds them now (at a million lines, 400 MB of text)
     frame = frame.with_columns(
         order=order_ids.gather(frame["order_index"]),
         status=pl.Series(["on_time", "late", "unconfirmed"]).gather(frame["status_code"]),
