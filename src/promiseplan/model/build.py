@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
@@ -25,8 +26,37 @@ from promiseplan.model.settings import Settings
 
 
 def line_sort_key(line: str) -> tuple[int, int, str]:
-    """Lines go in ``line`` order: numerically when the ids are numbers, else as text."""
-    return (0, int(line), "") if line.isdigit() else (1, 0, line)
+    """Lines go in ``line`` order: numerically when the ids are numbers (decimal digits only),
+    else as text. A number's key is its count of digits and its digits (without leading
+    zeros, in ASCII), so numbers of any length sort by value."""
+    if not line.isdecimal():
+        return (1, 0, line)
+    digits = "".join(str(unicodedata.decimal(c)) for c in line).lstrip("0") or "0"
+    return (0, len(digits), digits)
+
+
+def line_sort_keys(lines: pl.Series) -> pl.DataFrame:
+    """``line_sort_key`` of every line, as the columns key_kind, key_number and key_text."""
+    if not lines.str.contains(r"[^\x00-\x7f]").any():  # ASCII: decimal digits are 0-9
+        number = lines.str.contains(r"^[0-9]+$")
+        digits = lines.str.strip_chars_start("0").replace("", "0")
+        return (
+            pl.DataFrame({"line": lines, "number": number, "digits": digits})
+            .select(
+                key_kind=pl.when("number").then(0).otherwise(1).cast(pl.Int8),
+                key_number=pl.when("number").then(pl.col("digits").str.len_chars()).otherwise(0),
+                key_text=pl.when("number").then("digits").otherwise("line"),
+            )
+            .cast({"key_number": pl.Int64})
+        )
+    keys = [line_sort_key(text) for text in lines.to_list()]
+    return pl.DataFrame(
+        {
+            "key_kind": pl.Series([k[0] for k in keys], dtype=pl.Int8),
+            "key_number": pl.Series([k[1] for k in keys], dtype=pl.Int64),
+            "key_text": pl.Series([k[2] for k in keys], dtype=pl.String),
+        }
+    )
 
 
 def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True) -> Problem:

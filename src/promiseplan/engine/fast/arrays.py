@@ -169,6 +169,7 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         | {m for modes in book.modes if modes for m in modes}
     )
     item_of, loc_of, mode_of = _index(items), _index(locations), _index(modes)
+    masks = {m: _mode_mask(m, mode_of) for m in set(book.modes)}
     n_loc = len(locations)
     days = problem.horizon + 1
 
@@ -260,7 +261,7 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         or_has_requested=_int([r is not None for r in book.requested]),
         or_complete=book.complete.astype(np.int64),
         or_max_late=_int([_limit(m) for m in book.max_late]),
-        or_modes=_int([_mode_mask(m, mode_of) for m in book.modes]),
+        or_modes=_int([masks[m] for m in book.modes]),
         or_line_ptr=book.line_ptr.astype(np.int64),
         ln_item=item_index,
         ln_quantity=book.line_quantity.astype(np.int64),

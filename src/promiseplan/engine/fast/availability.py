@@ -33,10 +33,12 @@ def build_trees(stock: Ints) -> tuple[Ints, Ints]:
     while size < days:
         size *= 2
     tree = np.full((rows, 2 * size), ABSENT, dtype=np.int64)
-    tree[:, size : size + days] = np.cumsum(stock, axis=1)
-    for v in range(size - 1, 0, -1):
-        np.minimum(tree[:, 2 * v], tree[:, 2 * v + 1], out=tree[:, v])
-    return tree, np.zeros((rows, size), dtype=np.int64)
+    np.cumsum(stock, axis=1, out=tree[:, size : size + days])
+    while size > 1:  # each level from the one below: nodes v of a level are size to 2 size - 1
+        below = tree[:, size : 2 * size]
+        np.minimum(below[:, 0::2], below[:, 1::2], out=tree[:, size // 2 : size])
+        size //= 2
+    return tree, np.zeros((rows, tree.shape[1] // 2), dtype=np.int64)
 
 
 @jit

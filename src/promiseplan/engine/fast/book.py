@@ -13,7 +13,7 @@ import polars as pl
 
 from promiseplan.dataset.load import Dataset
 from promiseplan.engine.fast.arrays import Ints
-from promiseplan.model.build import line_sort_key
+from promiseplan.model.build import line_sort_keys
 from promiseplan.model.problem import Problem
 from promiseplan.model.settings import Settings
 
@@ -94,13 +94,7 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
         .sort("position")
     )
     lines = dataset["order_lines"].with_row_index("file_position")
-    line_texts = lines["line"].to_list()
-    keys = [line_sort_key(text) for text in line_texts]
-    lines = lines.with_columns(
-        key_kind=pl.Series([k[0] for k in keys], dtype=pl.Int8),
-        key_number=pl.Series([k[1] for k in keys], dtype=pl.Int64),
-        key_text=pl.Series([k[2] for k in keys], dtype=pl.String),
-    )
+    lines = lines.with_columns(line_sort_keys(lines["line"]))
     columns: list[pl.Expr] = []
     descending: list[bool] = []
     for name in settings.priority_keys:
@@ -143,7 +137,7 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
         regions=ordered["region"].to_list(),
         requested=ordered["requested_day"].to_list(),
         max_late=ordered["max_lateness_days"].to_list(),
-        modes=[_modes(m) for m in ordered["modes"].to_list()],
+        modes=_all_modes(ordered["modes"].to_list()),
         complete=ordered["ship_complete"].cast(pl.Int64).to_numpy(),
         line_ptr=ptr,
         line_ids=lines["line"].to_list(),
@@ -152,8 +146,10 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
     )
 
 
-def _modes(text: str | None) -> frozenset[str] | None:
-    return frozenset(text.split()) if text and text.strip() else None
+def _all_modes(texts: list[str | None]) -> list[frozenset[str] | None]:
+    """The modes each order allows (None: any); orders share a few distinct texts."""
+    sets = {t: frozenset(t.split()) if t and t.strip() else None for t in set(texts)}
+    return [sets[t] for t in texts]
 
 
 def _values(orders: pl.DataFrame, lines: pl.DataFrame, dataset: Dataset) -> pl.Series:

@@ -44,12 +44,8 @@ def plans_of_arrays(
             "quantity": quantities.astype(np.int64),
             "day": order_days.astype(np.int64),
             "arrival": order_days + np.asarray([s.lead_time for s in suppliers], dtype=np.int64),
-            "cost": pl.Series(
-                [
-                    round(q * s.unit_price, 6)
-                    for q, s in zip(quantities.tolist(), suppliers, strict=True)
-                ],
-                dtype=pl.Float64,
+            "cost": _rounded(
+                quantities * np.asarray([s.unit_price for s in suppliers], dtype=np.float64)
             ),
         }
     ).sort("day", "supplier", "item", "location")
@@ -73,7 +69,7 @@ def plans_of_arrays(
                 "quantity": made[:, 3],
                 "start": made[:, 4],
                 "end": made[:, 5],
-                "hours": pl.Series([round(h, 6) for h in made_hours.tolist()], dtype=pl.Float64),
+                "hours": _rounded(made_hours),
             }
         )
         .select(
@@ -115,17 +111,7 @@ def plans_of_arrays(
             pl.lit(None, dtype=pl.String).alias("order"),
         )
     )
-    lane_costs: dict[tuple[int, int, int], list[float]] = {}
-    loc_of = {name: k for k, name in enumerate(indexed.locations)}
-    mode_of = {name: k for k, name in enumerate(indexed.modes)}
-    for lane in indexed.transfer_lanes:
-        key = (loc_of[lane.source], loc_of[lane.destination], mode_of[lane.mode])
-        lane_costs.setdefault(key, []).append(lane.cost_per_unit)
-    transfer_cost = sum(
-        quantity * cost
-        for _, src, dst, mode, quantity, _, _ in moved.tolist()
-        for cost in lane_costs.get((src, dst, mode), ())
-    )
+    transfer_cost = _transfer_cost(indexed, moved)
     hours = {
         resource: used_hours[k].tolist()
         for k, resource in enumerate(indexed.resources)
@@ -139,3 +125,32 @@ def plans_of_arrays(
         transfer_cost,
         hours,
     )
+
+
+def _rounded(values: Array) -> pl.Series:
+    """``round(x, 6)`` of every value, as Python rounds it (numpy's rounding can differ in the
+    last place); rounded once per distinct value."""
+    unique, inverse = np.unique(values.astype(np.float64).view(np.int64), return_inverse=True)
+    rounded = [round(x, 6) for x in unique.view(np.float64).tolist()]
+    return pl.Series(rounded, dtype=pl.Float64).gather(inverse)
+
+
+def _transfer_cost(indexed: Indexed, moved: Array) -> float:
+    """The cost of the transfers ``moved`` over every lane of their source, destination and
+    mode, summed in the reference engine's order (transfer by transfer, lane by lane)."""
+    lane_costs: dict[tuple[int, int, int], list[float]] = {}
+    loc_of = {name: k for k, name in enumerate(indexed.locations)}
+    mode_of = {name: k for k, name in enumerate(indexed.modes)}
+    for lane in indexed.transfer_lanes:
+        key = (loc_of[lane.source], loc_of[lane.destination], mode_of[lane.mode])
+        lane_costs.setdefault(key, []).append(lane.cost_per_unit)
+    width = max((len(costs) for costs in lane_costs.values()), default=0)
+    if not len(moved) or not width:
+        return 0
+    n_loc, n_modes = len(indexed.locations), len(indexed.modes)
+    table = np.full((n_loc, n_loc, n_modes, width), np.nan)
+    for (src, dst, mode), costs in lane_costs.items():
+        table[src, dst, mode, : len(costs)] = costs
+    products = moved[:, 4:5] * table[moved[:, 1], moved[:, 2], moved[:, 3]]
+    products = products[~np.isnan(products)]  # row by row, lane by lane
+    return float(np.cumsum(products)[-1]) if len(products) else 0

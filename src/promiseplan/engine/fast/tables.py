@@ -23,6 +23,7 @@ from promiseplan.engine.fast.decide import (
 )
 from promiseplan.engine.fast.plans import day_date
 from promiseplan.engine.plan import Plan, Plans, Summary, _changes, _frame, finish
+from promiseplan.model.build import line_sort_keys
 from promiseplan.model.problem import Problem
 
 
@@ -48,22 +49,10 @@ def schedule_tables(
 ) -> Plan:
     lanes = indexed.delivery_lanes
     order_ids = pl.Series(book.ids, dtype=pl.String)
-    line_ids = book.line_ids
-    digits = [line.isdigit() for line in line_ids]
+    line_ids = pl.Series(book.line_ids, dtype=pl.String)
     line_frame = pl.DataFrame(
-        {
-            "line": pl.Series(line_ids, dtype=pl.String),
-            "item": pl.Series(book.line_items, dtype=pl.String),
-            "key_kind": pl.Series([0 if d else 1 for d in digits], dtype=pl.Int8),
-            "key_number": pl.Series(
-                [int(x) if d else 0 for x, d in zip(line_ids, digits, strict=True)],
-                dtype=pl.Int64,
-            ),
-            "key_text": pl.Series(
-                ["" if d else x for x, d in zip(line_ids, digits, strict=True)], dtype=pl.String
-            ),
-        }
-    )
+        {"line": line_ids, "item": pl.Series(book.line_items, dtype=pl.String)}
+    ).with_columns(line_sort_keys(line_ids))
     confirmed = rows[:, R_STATUS] != UNCONFIRMED
     lane = np.where(confirmed, rows[:, R_LANE], 0)
     frame = pl.DataFrame(
