@@ -9,10 +9,12 @@ it. The units free on day ``d`` (takeable without any later day going below zero
   next one (free stock never decreases over time);
 - ``add_from(d, q)``: ``q`` units arrive (or, negative, are taken) on day ``d``.
 
-Layout per row: ``tree[1]`` is the root, leaves start at ``size`` (a power of two at least the
-number of days; leaves past the horizon hold ``ABSENT``); ``tree[v]`` is the minimum of its
-subtree counting the additions made at ``v`` and below, ``pending[v]`` the addition made to the
-whole subtree of internal node ``v`` (still to be counted by its descendants).
+Layout per row: ``tree[v, MIN]`` for nodes ``v`` from 1 (the root); leaves start at ``size`` (a
+power of two at least the number of days; leaves past the horizon hold ``ABSENT``).
+``tree[v, MIN]`` is the minimum of the subtree counting the additions made at ``v`` and below,
+``tree[v, PENDING]`` the addition made to the whole subtree of internal node ``v`` (still to be
+counted by its descendants). A node's two numbers share a cache line: a walk from the root
+reads one line per level, and the trees of every item-location are far larger than the caches.
 """
 
 from __future__ import annotations
@@ -26,75 +28,79 @@ ABSENT = 1 << 60
 """Projected stock of a day past the horizon: never the minimum."""
 
 
-def build_trees(stock: Ints) -> tuple[Ints, Ints]:
+MIN, PENDING = 0, 1
+
+
+def build_trees(stock: Ints) -> Ints:
     """The trees of every row of ``stock`` ([item-location, day] units arriving)."""
     rows, days = stock.shape
     size = 1
     while size < days:
         size *= 2
-    tree = np.full((rows, 2 * size), ABSENT, dtype=np.int64)
-    np.cumsum(stock, axis=1, out=tree[:, size : size + days])
+    tree = np.zeros((rows, 2 * size, 2), dtype=np.int64)
+    tree[:, :, MIN] = ABSENT
+    tree[:, size : size + days, MIN] = np.cumsum(stock, axis=1)
     while size > 1:  # each level from the one below: nodes v of a level are size to 2 size - 1
-        below = tree[:, size : 2 * size]
-        np.minimum(below[:, 0::2], below[:, 1::2], out=tree[:, size // 2 : size])
+        below = tree[:, size : 2 * size, MIN]
+        tree[:, size // 2 : size, MIN] = np.minimum(below[:, 0::2], below[:, 1::2])
         size //= 2
-    return tree, np.zeros((rows, tree.shape[1] // 2), dtype=np.int64)
+    return tree
 
 
 @jit
-def free_at(tree: Array, pending: Array, day: int) -> int:
+def free_at(tree: Array, day: int) -> int:
     """The minimum of projected stock from ``day`` to the horizon."""
-    size = pending.shape[0]
+    size = tree.shape[0] // 2
     v, low, high = 1, 0, size
     added = 0
     best = ABSENT
     while v < size:
-        added += pending[v]
+        added += tree[v, PENDING]
         middle = (low + high) // 2
         if day < middle:
-            right = tree[2 * v + 1] + added
+            right = tree[2 * v + 1, MIN] + added
             if right < best:
                 best = right
             v, high = 2 * v, middle
         else:
             v, low = 2 * v + 1, middle
-    leaf = tree[v] + added
+    leaf = tree[v, MIN] + added
     return int(leaf if leaf < best else best)
 
 
 @jit
-def last_below(tree: Array, pending: Array, bound: int) -> int:
+def last_below(tree: Array, bound: int) -> int:
     """The last day whose projected stock is below ``bound``, or -1."""
-    size = pending.shape[0]
-    if tree[1] >= bound:
+    size = tree.shape[0] // 2
+    if tree[1, MIN] >= bound:
         return -1
     v = 1
     added = 0
     while v < size:
-        added += pending[v]
-        v = 2 * v + 1 if tree[2 * v + 1] + added < bound else 2 * v
+        added += tree[v, PENDING]
+        v = 2 * v + 1 if tree[2 * v + 1, MIN] + added < bound else 2 * v
     return int(v - size)
 
 
 @jit
-def add_from(tree: Array, pending: Array, day: int, quantity: int) -> None:
+def add_from(tree: Array, day: int, quantity: int) -> None:
     """Projected stock from ``day`` on changes by ``quantity``."""
-    size = pending.shape[0]
+    size = tree.shape[0] // 2
     v, low, high = 1, 0, size
     while day > low:
         middle = (low + high) // 2
         if day < middle:
             right = 2 * v + 1
-            tree[right] += quantity
+            tree[right, MIN] += quantity
             if right < size:
-                pending[right] += quantity
+                tree[right, PENDING] += quantity
             v, high = 2 * v, middle
         else:
             v, low = 2 * v + 1, middle
-    tree[v] += quantity
+    tree[v, MIN] += quantity
     if v < size:
-        pending[v] += quantity
+        tree[v, PENDING] += quantity
     while v > 1:
         v //= 2
-        left, right = tree[2 * v], tree[2 * v + 1]
-        tree[v] = (left if left < right else right) + pending[v]
+        left, right = tree[2 * v, MIN], tree[2 * v + 1, MIN]
+        tree[v, MIN] = (left if left < right else right) + tree[v, PENDING]

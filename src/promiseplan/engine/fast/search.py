@@ -177,7 +177,7 @@ def earliest(a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: 
                     done = True
                     break
                 value = free(s, il, start)
-                fr[E_END] = last_below(s.tree[il], s.pending[il], value + 1)
+                fr[E_END] = last_below(s.tree[il], value + 1)
                 if value >= fr[E_QTY]:
                     result = start
                     done = True

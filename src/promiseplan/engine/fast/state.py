@@ -36,7 +36,6 @@ CODE_STOCK, CODE_LEAD_TIME, CODE_CAPACITY, CODE_MATERIAL = range(4)
 class State(NamedTuple):
     tree: Ints
     """Per item-location, projected stock over time as a segment tree (``availability``)."""
-    pending: Ints
     hours: Floats
     lane_units: Ints
     shipped: Ints
@@ -97,11 +96,10 @@ def reference(state: State) -> State:
 
 def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
     days = arrays.last + 1
-    tree, pending = build_trees(stock)
+    tree = build_trees(stock)
     frames = 1024
     return State(
         tree=tree,
-        pending=pending,
         hours=np.zeros((arrays.res_hours.shape[0], days)),
         lane_units=np.zeros((arrays.dl_location.shape[0], days), dtype=np.int64),
         shipped=np.zeros((arrays.n_locations, days), dtype=np.int64),
@@ -160,12 +158,12 @@ def record(s: State, kind: int, a: int, b: int, c: int, h: float) -> None:
 def free(s: State, il: int, day: int) -> int:
     """The units of item-location ``il`` that can be taken on ``day`` without any later day
     going below zero."""
-    return free_at(s.tree[il], s.pending[il], day)
+    return free_at(s.tree[il], day)
 
 
 @jit
 def add(s: State, il: int, day: int, quantity: int) -> None:
-    add_from(s.tree[il], s.pending[il], day, quantity)
+    add_from(s.tree[il], day, quantity)
     record(s, NET, il, day, quantity, 0.0)
 
 
@@ -265,7 +263,7 @@ def rollback(s: State, mark: int) -> None:
         n -= 1
         kind, a, b, c = s.log[n, 0], s.log[n, 1], s.log[n, 2], s.log[n, 3]
         if kind == NET:
-            add_from(s.tree[a], s.pending[a], b, -c)
+            add_from(s.tree[a], b, -c)
         elif kind == HOURS:
             s.hours[a, b] -= s.log_hours[n]
         elif kind == LANE:
