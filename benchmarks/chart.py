@@ -4,15 +4,18 @@
         docs/scale-figures.jsonl docs/scale.png
 
 Each line of the figures file is one `benchmarks/scale.py` result (order_lines, total_seconds,
-peak_rss_mib, and the engine version it measured: one line per engine in the picture). The picture is rendered by plotly through kaleido with Debian's chromium.
+peak_rss_mib, and the engine version it measured: one colour per engine version, a solid line
+for its time and a dotted one for its memory). The picture is rendered by plotly through kaleido with Debian's chromium.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from itertools import cycle
 from pathlib import Path
 
+from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 
@@ -21,7 +24,8 @@ def main() -> None:
     rows = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
     rows.sort(key=lambda r: r["order_lines"])
     figure = make_subplots(specs=[[{"secondary_y": True}]])
-    for engine in sorted({r.get("engine", "reference") for r in rows}):
+    engines = sorted({r.get("engine", "reference") for r in rows})
+    for engine, colour in zip(engines, cycle(qualitative.Dark24), strict=False):
         mine = [r for r in rows if r.get("engine", "reference") == engine]
         lines = [r["order_lines"] for r in mine]
         figure.add_scatter(
@@ -29,13 +33,14 @@ def main() -> None:
             y=[r["total_seconds"] for r in mine],
             name=f"run time (s), {engine}",
             mode="lines+markers",
+            line={"color": colour},
         )
         figure.add_scatter(
             x=lines,
             y=[r["peak_rss_mib"] for r in mine],
             name=f"peak memory (MiB), {engine}",
             mode="lines+markers",
-            line={"dash": "dot"},
+            line={"dash": "dot", "color": colour},
             secondary_y=True,
         )
     figure.add_scatter(
@@ -49,8 +54,9 @@ def main() -> None:
         title="Planning run end to end (scale datasets)",
         template="plotly_white",
         width=900,
-        height=640,
-        legend={"orientation": "h", "y": -0.2},
+        height=200 + 60 * len(engines),
+        legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
+        margin={"b": 40 * len(engines)},
     )
     figure.update_xaxes(type="log", title="order lines")
     figure.update_yaxes(type="log", title="seconds", secondary_y=False, range=[0, 3])
