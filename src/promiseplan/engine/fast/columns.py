@@ -42,6 +42,19 @@ class Columns(ABC, Generic[C]):
             self._first = first
         return self.gather(self._dates, days - first)
 
+    def fill(
+        self, column: C, where: Array, template: str, parts: Callable[[Array], tuple[Part, ...]]
+    ) -> None:
+        """Into the rows of ``column`` where ``where`` holds, ``template`` filled from the
+        ``parts`` of those rows."""
+        at = np.flatnonzero(where)
+        if len(at):
+            self.scatter(column, at, self.format(template, *parts(at)))
+
+    def pick(self, table: dict[str, C], fields: Sequence[str], rows: Array) -> tuple[C, ...]:
+        """The ``fields`` of ``rows`` of a lookup table."""
+        return tuple(self.gather(table[field], rows) for field in fields)
+
     @abstractmethod
     def column(self, values: Sequence[Any]) -> C: ...
 

@@ -8,6 +8,7 @@ deepest, each node's from its own columns and its supplies' details."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed
 from promiseplan.engine.fast.book import OrderBook
-from promiseplan.engine.fast.columns import C, Columns, Frames, Lists
+from promiseplan.engine.fast.columns import C, Columns, Frames, Lists, Part
 from promiseplan.engine.fast.decide import (
     BEYOND_HORIZON,
     NO_LANE,
@@ -72,33 +73,20 @@ class Reasons:
         self.book = book
         self.n_locations = len(indexed.locations)
         self._places: dict[tuple[str, frozenset[str] | None], str] = {}
-        suppliers, transfers = indexed.suppliers, indexed.transfer_lanes
-        operations, lanes = indexed.operations, indexed.delivery_lanes
+        lanes = indexed.delivery_lanes
         tables: dict[str, dict[str, list[Any]]] = {
             "items": {"name": indexed.items},
-            "suppliers": {
-                "id": [s.id for s in suppliers],
-                "capacity": [s.capacity_per_day for s in suppliers],
-                "item": [s.item for s in suppliers],
-                "location": [s.location for s in suppliers],
-                "lead_time": [s.lead_time for s in suppliers],
-            },
-            "transfers": {
-                "source": [t.source for t in transfers],
-                "mode": [t.mode for t in transfers],
-            },
-            "operations": {
-                "item": [o.item for o in operations],
-                "location": [o.location for o in operations],
-                "resource": [o.resource for o in operations],
-            },
+            "suppliers": _columns(
+                indexed.suppliers, "id", "capacity_per_day", "item", "location", "lead_time"
+            ),
+            "transfers": _columns(indexed.transfer_lanes, "source", "mode"),
+            "operations": _columns(indexed.operations, "item", "location", "resource"),
             "lanes": {
-                "location": [lane.location for lane in lanes],
-                "mode": [lane.mode for lane in lanes],
+                **_columns(lanes, "location", "mode"),
                 "limits": [self._limits(lane) for lane in lanes],
             },
         }
-        self._lead_times = np.array([t.lead_time for t in transfers], dtype=np.int64)
+        self._lead_times = np.array([t.lead_time for t in indexed.transfer_lanes], dtype=np.int64)
         self._frames = Frames(tables, self._date)
         self._lists = Lists(tables, self._date)
 
@@ -175,75 +163,61 @@ class Reasons:
 
     def _heads(self, c: Columns[C], nodes: Array, values: Array, needed: Array) -> C:
         """The ``needed`` nodes' own words, before those of the supplies they used."""
-        kind, source = np.where(needed, nodes[:, N_KIND], STOCK), nodes[:, N_SOURCE]
+        kind = np.where(needed, nodes[:, N_KIND], STOCK)
+        source: Array = nodes[:, N_SOURCE]
         heads = c.nulls(len(nodes))
-        s, t, o = (c.tables[name] for name in ("suppliers", "transfers", "operations"))
-        at = np.flatnonzero((kind == PURCHASE) & (nodes[:, N_A] > 1))
-        if len(at):
-            k = source[at]
-            c.scatter(
-                heads,
-                at,
-                c.format(
-                    "supplier {} delivers at most {} {} a day to {}; the last lot arrives on {}",
-                    c.gather(s["id"], k),
-                    c.gather(s["capacity"], k),
-                    c.gather(s["item"], k),
-                    c.gather(s["location"], k),
-                    c.dates(nodes[at, N_READY]),
-                ),
+        s: dict[str, C] = c.tables["suppliers"]
+        t: dict[str, C] = c.tables["transfers"]
+        o: dict[str, C] = c.tables["operations"]
+        bought = kind == PURCHASE
+        c.fill(
+            heads,
+            bought & (nodes[:, N_A] > 1),
+            "supplier {} delivers at most {} {} a day to {}; the last lot arrives on {}",
+            lambda at: (
+                *c.pick(s, ("id", "capacity_per_day", "item", "location"), source[at]),
+                c.dates(nodes[at, N_READY]),
+            ),
+        )
+        c.fill(
+            heads,
+            bought & (nodes[:, N_A] <= 1),
+            "the purchase from {} arrives at {} on {} (lead time {} days)",
+            lambda at: (
+                *c.pick(s, ("id", "location"), source[at]),
+                c.dates(nodes[at, N_READY]),
+                c.gather(s["lead_time"], source[at]),
+            ),
+        )
+
+        def moved(at: Array) -> tuple[Part, ...]:
+            ship, lead_time = nodes[at, N_A], self._lead_times[source[at]]
+            return (
+                nodes[at, N_MISSING],
+                self._item(c, nodes[at, N_IL]),
+                *c.pick(t, ("source", "mode"), source[at]),
+                c.dates(ship),
+                c.dates(ship + lead_time),
+                lead_time,
             )
-        at = np.flatnonzero((kind == PURCHASE) & (nodes[:, N_A] <= 1))
-        if len(at):
-            k = source[at]
-            c.scatter(
-                heads,
-                at,
-                c.format(
-                    "the purchase from {} arrives at {} on {} (lead time {} days)",
-                    c.gather(s["id"], k),
-                    c.gather(s["location"], k),
-                    c.dates(nodes[at, N_READY]),
-                    c.gather(s["lead_time"], k),
-                ),
-            )
-        at = np.flatnonzero(kind == TRANSFER)
-        if len(at):
-            k = source[at]
-            ship = nodes[at, N_A]
-            lead_time = self._lead_times[k]
-            c.scatter(
-                heads,
-                at,
-                c.format(
-                    "{} {} come from {} by {}, shipped {}, arriving {} (lead time {} days)",
-                    nodes[at, N_MISSING],
-                    self._item(c, nodes[at, N_IL]),
-                    c.gather(t["source"], k),
-                    c.gather(t["mode"], k),
-                    c.dates(ship),
-                    c.dates(ship + lead_time),
-                    lead_time,
-                ),
-            )
-        at = np.flatnonzero(kind == PRODUCTION)
-        if len(at):
-            k = source[at]
-            c.scatter(
-                heads,
-                at,
-                c.format(
-                    "{} {} are made at {} on {} ({} hours, {} to {}), ready on {}",
-                    nodes[at, N_MISSING],
-                    c.gather(o["item"], k),
-                    c.gather(o["location"], k),
-                    c.gather(o["resource"], k),
-                    c.general(values[at, 1]),
-                    c.dates(nodes[at, N_A]),
-                    c.dates(nodes[at, N_B]),
-                    c.dates(nodes[at, N_READY]),
-                ),
-            )
+
+        c.fill(
+            heads,
+            kind == TRANSFER,
+            "{} {} come from {} by {}, shipped {}, arriving {} (lead time {} days)",
+            moved,
+        )
+        c.fill(
+            heads,
+            kind == PRODUCTION,
+            "{} {} are made at {} on {} ({} hours, {} to {}), ready on {}",
+            lambda at: (
+                nodes[at, N_MISSING],
+                *c.pick(o, ("item", "location", "resource"), source[at]),
+                c.general(values[at, 1]),
+                *(c.dates(nodes[at, field]) for field in (N_A, N_B, N_READY)),
+            ),
+        )
         return heads
 
     # --- rows --------------------------------------------------------------------------------
@@ -288,57 +262,49 @@ class Reasons:
             c.dates(rows[:, R_ARRIVAL]),
         )
         detail = c.nulls(len(rows))
-        at = np.flatnonzero(capacity)
-        if len(at):
-            c.scatter(
-                detail,
-                at,
-                c.format(
-                    "{} is full before {}{}",
-                    c.gather(lanes["limits"], lane[at]),
-                    c.dates(rows[at, R_WHY_SHIP]),
-                    c.gather(trip, at),
-                ),
-            )
-        at = np.flatnonzero(free_later)
-        if len(at):
-            c.scatter(
-                detail,
-                at,
-                c.format(
-                    "no {} free at {} until {}{}",
-                    c.gather(items, at),
-                    c.gather(places, at),
-                    c.dates(rows[at, R_AVAILABLE]),
-                    c.gather(trip, at),
-                ),
-            )
-        at = np.flatnonzero(~capacity & ~supplied & ~free_later)
-        if len(at):
-            c.scatter(
-                detail,
-                at,
-                c.format(
-                    "{} {} in stock at {}{}",
-                    rows[at, R_QTY],
-                    c.gather(items, at),
-                    c.gather(places, at),
-                    c.gather(trip, at),
-                ),
-            )
-        at = np.flatnonzero(~capacity & supplied)
-        if len(at):
-            c.scatter(
-                detail,
-                at,
-                c.format(
-                    "no {} at {} until {}{}",
-                    c.gather(items, at),
-                    c.gather(places, at),
-                    c.gather(self._details(c, nodes, values, node[at]), node[at]),
-                    c.gather(trip, at),
-                ),
-            )
+        c.fill(
+            detail,
+            capacity,
+            "{} is full before {}{}",
+            lambda at: (
+                c.gather(lanes["limits"], lane[at]),
+                c.dates(rows[at, R_WHY_SHIP]),
+                c.gather(trip, at),
+            ),
+        )
+        c.fill(
+            detail,
+            free_later,
+            "no {} free at {} until {}{}",
+            lambda at: (
+                c.gather(items, at),
+                c.gather(places, at),
+                c.dates(rows[at, R_AVAILABLE]),
+                c.gather(trip, at),
+            ),
+        )
+        c.fill(
+            detail,
+            ~capacity & ~supplied & ~free_later,
+            "{} {} in stock at {}{}",
+            lambda at: (
+                rows[at, R_QTY],
+                c.gather(items, at),
+                c.gather(places, at),
+                c.gather(trip, at),
+            ),
+        )
+        c.fill(
+            detail,
+            ~capacity & supplied,
+            "no {} at {} until {}{}",
+            lambda at: (
+                c.gather(items, at),
+                c.gather(places, at),
+                c.gather(self._details(c, nodes, values, node[at]), node[at]),
+                c.gather(trip, at),
+            ),
+        )
         codes = c.gather(c.column(CODES), code)
         links = c.nulls(len(rows))
         wrap = rows[:, R_WRAP]
@@ -363,55 +329,41 @@ class Reasons:
         items = c.column([book.line_items[i] for i in subject.tolist()])
         regions = c.column([book.regions[k] for k in orders.tolist()])
         detail = c.nulls(len(rows))
-        at = np.flatnonzero(base == TOO_LATE)
-        if len(at):
-            late = orders[at].tolist()
-            c.scatter(
-                detail,
-                at,
-                c.format(
-                    "the earliest promise, {}, is more than {} days after the requested date {}",
-                    c.dates(arg[at]),
-                    c.column([book.max_late[k] for k in late]),
-                    c.dates(np.array([book.requested[k] for k in late], dtype=np.int64)),
-                ),
-            )
-        at = np.flatnonzero(base == BEYOND_HORIZON)
-        if len(at):
-            horizon = self._date(self.problem.horizon)
-            c.scatter(
-                detail,
-                at,
-                c.format(
-                    f"{{}} {{}} cannot reach region {{}} by {horizon} (the planning horizon)",
-                    arg[at],
-                    c.gather(items, at),
-                    c.gather(regions, at),
-                ),
-            )
-        at = np.flatnonzero(base == NO_LANE)
-        if len(at):
-            modes = [book.modes[k] for k in orders[at].tolist()]
-            c.scatter(
-                detail,
-                at,
-                c.format(
-                    "no delivery lane reaches region {}{}",
-                    c.gather(regions, at),
-                    c.column([f" by {', '.join(sorted(m))}" if m else "" for m in modes]),
-                ),
-            )
-        at = np.flatnonzero(base == NO_SOURCE)
-        if len(at):
-            c.scatter(
-                detail,
-                at,
-                c.format(
-                    "no {} left at {} and nothing can make, buy or move more",
-                    c.gather(items, at),
-                    c.column([self._places_of(k) for k in orders[at].tolist()]),
-                ),
-            )
+        horizon = self._date(self.problem.horizon)
+        c.fill(
+            detail,
+            base == TOO_LATE,
+            "the earliest promise, {}, is more than {} days after the requested date {}",
+            lambda at: (
+                c.dates(arg[at]),
+                c.column([book.max_late[k] for k in orders[at].tolist()]),
+                c.dates(np.array([book.requested[k] for k in orders[at].tolist()])),
+            ),
+        )
+        c.fill(
+            detail,
+            base == BEYOND_HORIZON,
+            f"{{}} {{}} cannot reach region {{}} by {horizon} (the planning horizon)",
+            lambda at: (arg[at], c.gather(items, at), c.gather(regions, at)),
+        )
+        c.fill(
+            detail,
+            base == NO_LANE,
+            "no delivery lane reaches region {}{}",
+            lambda at: (
+                c.gather(regions, at),
+                c.column([self._by_modes(k) for k in orders[at].tolist()]),
+            ),
+        )
+        c.fill(
+            detail,
+            base == NO_SOURCE,
+            "no {} left at {} and nothing can make, buy or move more",
+            lambda at: (
+                c.gather(items, at),
+                c.column([self._places_of(k) for k in orders[at].tolist()]),
+            ),
+        )
         links = c.nulls(len(rows))
         at = np.flatnonzero((failed >= 0) & (failed != line))
         if len(at):
@@ -426,6 +378,11 @@ class Reasons:
             c.column([self.book.line_items[i] for i in lines.tolist()]),
         )
 
+    def _by_modes(self, order: int) -> str:
+        """The modes a refused order allows, as words to follow its region."""
+        modes = self.book.modes[order]
+        return f" by {', '.join(sorted(modes))}" if modes else ""
+
     def _places_of(self, order: int) -> str:
         """Where a refused order could have shipped from."""
         modes, region = self.book.modes[order], self.book.regions[order]
@@ -435,6 +392,10 @@ class Reasons:
             chosen = {lane.location for lane in lanes if modes is None or lane.mode in modes}
             places = self._places[region, modes] = ", ".join(sorted(chosen))
         return places
+
+
+def _columns(objects: Sequence[object], *fields: str) -> dict[str, list[Any]]:
+    return {field: [getattr(o, field) for o in objects] for field in fields}
 
 
 def _depths(parents: Array) -> Array:
