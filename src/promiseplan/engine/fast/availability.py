@@ -38,13 +38,29 @@ def build_trees(stock: Ints) -> Ints:
     while size < days:
         size *= 2
     tree = np.zeros((rows, 2 * size, 2), dtype=np.int64)
-    tree[:, :, MIN] = ABSENT
-    tree[:, size : size + days, MIN] = np.cumsum(stock, axis=1)
-    while size > 1:  # each level from the one below: nodes v of a level are size to 2 size - 1
-        below = tree[:, size : 2 * size, MIN]
-        tree[:, size // 2 : size, MIN] = np.minimum(below[:, 0::2], below[:, 1::2])
-        size //= 2
+    _fill_trees(stock, tree)
     return tree
+
+
+@jit
+def _fill_trees(stock: Array, tree: Array) -> None:
+    """Each row's tree from its arrivals, one row at a time (a row's tree fits in the
+    fastest cache; level by level over all rows, each level would travel through memory)."""
+    rows, days = stock.shape
+    size = tree.shape[1] // 2
+    for r in range(rows):
+        t = tree[r]
+        t[0, MIN] = ABSENT
+        total = 0
+        for d in range(size):
+            if d < days:
+                total += stock[r, d]
+                t[size + d, MIN] = total
+            else:
+                t[size + d, MIN] = ABSENT
+        for v in range(size - 1, 0, -1):
+            left, right = t[2 * v, MIN], t[2 * v + 1, MIN]
+            t[v, MIN] = left if left < right else right
 
 
 @jit
