@@ -46,17 +46,19 @@ def plan_dataset(
         raise ValueError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
     timing = {} if seconds is None else seconds
     mark = time.perf_counter()
-    if engine == "fast" or (engine == "auto" and dataset["order_lines"].height >= FAST_FROM_LINES):
-        from promiseplan.engine.fast import plan_book
-        from promiseplan.engine.fast.book import book_from_dataset
-
-        network = build_problem(dataset, settings, with_orders=False)
-        book = book_from_dataset(dataset, settings)
-        timing["build problem"] = time.perf_counter() - mark
-        return plan_book(network, book, progress)
-    problem = build_problem(dataset, settings)
-    timing["build problem"] = time.perf_counter() - mark
     with fewer_collections():
+        if engine == "fast" or (
+            engine == "auto" and dataset["order_lines"].height >= FAST_FROM_LINES
+        ):
+            from promiseplan.engine.fast import plan_book
+            from promiseplan.engine.fast.book import book_from_dataset
+
+            network = build_problem(dataset, settings, with_orders=False)
+            book = book_from_dataset(dataset, settings)
+            timing["build problem"] = time.perf_counter() - mark
+            return plan_book(network, book, progress)
+        problem = build_problem(dataset, settings)
+        timing["build problem"] = time.perf_counter() - mark
         return reference_plan(problem, progress)
 
 
@@ -121,7 +123,8 @@ def run(
     """Plan ``source`` and write the outputs to ``out`` (nothing is written when anything fails)."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    dataset = load_dataset(source)
+    with fewer_collections():
+        dataset = load_dataset(source)
     seconds["read and validate"] = time.perf_counter() - started
     settings = resolve_settings(dataset, now, horizon_days)
     mark = time.perf_counter()
