@@ -162,14 +162,20 @@ def _orders(problem: Problem, book: OrderBook, frame: pl.DataFrame) -> pl.DataFr
     """orders.csv: status, promised date and the reason of each order (``order_rows``)."""
     confirmed = pl.col("confirmed")
     latest = pl.col("promised").filter(confirmed).max()
-    per_order = frame.group_by("order_index", maintain_order=True).agg(
-        lines=pl.len(),
-        confirmed=confirmed.sum(),
-        late=(pl.col("status_code") == 1).any(),
-        promised=latest,
-        first_reason=pl.col("reason").first(),
-        unconfirmed_reason=pl.col("reason").filter(~confirmed).first(),
-        latest_reason=pl.col("reason").filter(confirmed & (pl.col("promised") == latest)).first(),
+    row = pl.col("row")  # positions, not the reasons: moving 400 MB of text costs
+    per_order = (
+        frame.select("order_index", "confirmed", "status_code", "promised")
+        .with_row_index("row")
+        .group_by("order_index", maintain_order=True)
+        .agg(
+            lines=pl.len(),
+            confirmed=confirmed.sum(),
+            late=(pl.col("status_code") == 1).any(),
+            promised=latest,
+            first_row=row.first(),
+            unconfirmed_row=row.filter(~confirmed).first(),
+            latest_row=row.filter(confirmed & (pl.col("promised") == latest)).first(),
+        )
     )
     base = pl.DataFrame(
         {
@@ -192,14 +198,17 @@ def _orders(problem: Problem, book: OrderBook, frame: pl.DataFrame) -> pl.DataFr
         .then(pl.lit("late"))
         .otherwise(pl.lit("on_time"))
     )
+    reason_row = (
+        pl.when(pl.col("confirmed") == 0)
+        .then("first_row")
+        .when(pl.col("unconfirmed_row").is_not_null())
+        .then("unconfirmed_row")
+        .otherwise("latest_row")
+    )
     reason = (
         pl.when(pl.col("lines").is_null())
         .then(pl.lit("stock: nothing to deliver"))
-        .when(pl.col("confirmed") == 0)
-        .then(pl.col("first_reason"))
-        .when(pl.col("unconfirmed_reason").is_not_null())
-        .then(pl.col("unconfirmed_reason"))
-        .otherwise(pl.col("latest_reason"))
+        .otherwise(pl.lit(frame["reason"]).gather(reason_row))
     )
     return joined.select(
         "order",
