@@ -59,6 +59,11 @@ def line_sort_keys(lines: pl.Series) -> pl.DataFrame:
     )
 
 
+def order_modes(text: str | None) -> frozenset[str] | None:
+    """The transport modes an order allows, from orders.csv's ``modes`` (None: any)."""
+    return frozenset(text.split()) if text and text.strip() else None
+
+
 def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True) -> Problem:
     """The problem of a run; without its orders (``with_orders`` false) for an engine that
     reads the orders as columns (``engine.fast.book``)."""
@@ -182,7 +187,7 @@ def order_from_row(
     """One order (a typed row of orders.csv, its lines and its customer's row) as the run sees
     it; ``build_problem`` builds every order of a dataset with it, the online promise the order
     asked about."""
-    modes = frozenset(row["modes"].split()) if row["modes"] and row["modes"].strip() else None
+    modes = order_modes(row["modes"])
     created: datetime = row["created_at"]
     requested = row["requested_date"]
     return Order(

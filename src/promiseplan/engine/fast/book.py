@@ -13,7 +13,7 @@ import polars as pl
 
 from promiseplan.dataset.load import Dataset
 from promiseplan.engine.fast.arrays import Ints
-from promiseplan.model.build import line_sort_keys
+from promiseplan.model.build import line_sort_keys, order_modes
 from promiseplan.model.problem import Problem
 from promiseplan.model.settings import Settings
 
@@ -148,7 +148,7 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
 
 def _all_modes(texts: list[str | None]) -> list[frozenset[str] | None]:
     """The modes each order allows (None: any); orders share a few distinct texts."""
-    sets = {t: frozenset(t.split()) if t and t.strip() else None for t in set(texts)}
+    sets = {t: order_modes(t) for t in set(texts)}
     return [sets[t] for t in texts]
 
 

@@ -85,7 +85,7 @@ class Columns(ABC, Generic[C]):
         (keys are rows of two integers)."""
 
     @abstractmethod
-    def reasons(self, code: C, link: C, detail: C) -> pl.Series:
+    def reasons(self, code: C, link: C, detail: C) -> C:
         """``code: detail``, or ``code: link detail`` where a link is given."""
 
 
@@ -169,11 +169,8 @@ class Lists(Columns[list[Any]]):
         found = [last.get((a, b), (None, None)) for a, b in asked.tolist()]
         return [x for x, _ in found], [y for _, y in found]
 
-    def reasons(self, code: list[Any], link: list[Any], detail: list[Any]) -> pl.Series:
-        return pl.Series(
-            [
-                f"{c}: {d}" if k is None else f"{c}: {k}{d}"
-                for c, k, d in zip(code, link, detail, strict=True)
-            ],
-            dtype=pl.String,
-        )
+    def reasons(self, code: list[Any], link: list[Any], detail: list[Any]) -> list[Any]:
+        return [
+            f"{c}: {d}" if k is None else f"{c}: {k}{d}"
+            for c, k, d in zip(code, link, detail, strict=True)
+        ]

@@ -83,7 +83,7 @@ class FastRun:
         rows = self._rows[:count]
         nodes = self.state.nodes[: self.state.counts[NODES]]
         values = self.state.node_values[: self.state.counts[NODES]]
-        reasons = self._reasons.write(rows, nodes, values).to_list()
+        reasons = self._reasons.sentences(rows, nodes, values)
         lanes = self.indexed.delivery_lanes
         first_line = int(self.book.line_ptr[self.decided])
         out = []

@@ -109,8 +109,12 @@ class Reasons:
     def write(self, rows: Array, nodes: Array, values: Array) -> pl.Series:
         """The reason of every schedule row."""
         if len(rows) <= FEW_ROWS:
-            return self._write(self._lists, rows, nodes, values)
+            return pl.Series(self.sentences(rows, nodes, values), dtype=pl.String)
         return self._write(self._frames, rows, nodes, values)
+
+    def sentences(self, rows: Array, nodes: Array, values: Array) -> list[str]:
+        """As ``write``, as a list: for a few rows (an online promise)."""
+        return self._write(self._lists, rows, nodes, values)
 
     # --- supply details ----------------------------------------------------------------------
     def _details(self, c: Columns[C], nodes: Array, values: Array, tops: Array) -> C:
@@ -221,7 +225,7 @@ class Reasons:
         return heads
 
     # --- rows --------------------------------------------------------------------------------
-    def _write(self, c: Columns[C], rows: Array, nodes: Array, values: Array) -> pl.Series:
+    def _write(self, c: Columns[C], rows: Array, nodes: Array, values: Array) -> C:
         code, link, detail = c.nulls(len(rows)), c.nulls(len(rows)), c.nulls(len(rows))
         confirmed = np.flatnonzero(rows[:, R_KIND] != REFUSE)
         if len(confirmed):
