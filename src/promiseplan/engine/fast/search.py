@@ -31,7 +31,7 @@ from promiseplan.engine.fast.state import (
 E_IL, E_QTY, E_DEPTH, E_PHASE, E_START, E_END, E_MISSING, E_BEST = range(8)
 E_STAGE, E_K, E_C, E_READY, E_HASH = range(8, 13)
 # phases
-START, PLATEAU, SOURCES, AFTER_TRANSFER, AFTER_COMPONENT = range(5)
+START, PLATEAU, SOURCES, AFTER_TRANSFER, AFTER_COMPONENT, KNOWN = range(6)
 
 
 @jit
@@ -166,6 +166,7 @@ def earliest(a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: 
                 if known != UNKNOWN:
                     result = known
                     done = True
+                    phase = KNOWN  # remembered already
                 else:
                     fr[E_START] = 0
                     phase = PLATEAU
@@ -281,7 +282,8 @@ def earliest(a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: 
                     )
                     break
         if done:
-            remember(s, s.counts[VERSION], il, fr[E_QTY], fr[E_HASH], result)
+            if phase != KNOWN:
+                remember(s, s.counts[VERSION], il, fr[E_QTY], fr[E_HASH], result)
             if top == 0:
                 return result
             top -= 1

@@ -22,6 +22,9 @@ NONE = -1
 # counters
 VERSION, NUMBERS, LOG, PRODUCTIONS, TRANSFERS, NODES, SHIPPING, OPTIONS, TAKEN = range(9)
 MEMO_GENERATION, MEMO_USED = 9, 10
+MEMO_SLOTS = 1 << 12
+"""Slots of the memo of earliest days: 256 KiB, within a second-level cache. An order asks
+for a few hundred at most; a fuller memo is cleared (see ``memo``)."""
 # log entries
 NET, HOURS, LANE, ORDER, BUY, MAKE, MOVE = range(7)
 # supply nodes: integer fields
@@ -69,10 +72,8 @@ class State(NamedTuple):
     """Scratch: order day and quantity of each lot of a purchase."""
     root: Ints
     """The empty chain of supply (a line's own ship-from location)."""
-    memo_keys: Ints
-    """The memo of earliest days (``memo``): version, item-location, quantity, chain."""
-    memo_days: Ints
-    memo_stamp: Ints
+    memo: Ints
+    """The memo of earliest days (``memo``)."""
     counts: Ints
 
 
@@ -126,11 +127,16 @@ def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
         taken_hours=np.zeros(capacity * 4),
         lots=np.zeros((days + 1, 2), dtype=np.int64),
         root=np.zeros(1, dtype=np.int64),
-        memo_keys=np.zeros((1 << 16, 4), dtype=np.int64),
-        memo_days=np.zeros(1 << 16, dtype=np.int64),
-        memo_stamp=np.full(1 << 16, -1, dtype=np.int64),
+        memo=_cache_lines(MEMO_SLOTS, -1),
         counts=np.zeros(16, dtype=np.int64),
     )
+
+
+def _cache_lines(rows: int, value: int) -> Ints:
+    """Rows of eight int64 (64 bytes), each on a cache line of its own."""
+    raw = np.full((rows + 1) * 8, value, dtype=np.int64)
+    skip = (-raw.ctypes.data % 64) // 8
+    return raw[skip : skip + rows * 8].reshape(rows, 8)
 
 
 @jit
