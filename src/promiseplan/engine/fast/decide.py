@@ -411,10 +411,15 @@ def _complete(
     if _too_late(a, order, promised):
         rollback(s, mark)
         return _refuse_all(a, rows, row_cost, n, order, NONE, TOO_LATE, promised)
-    rollback(s, mark)
-    failed = _each_line(a, s, order, promised, second, second_cost)
-    if failed != NONE:
-        return _no_way_for(a, s, mark, order, failed, rows, row_cost, n)
+    if promised == requested:
+        # the second pass would plan for the first one's target from the same state: it
+        # would make the same decisions
+        second[:] = first
+    else:
+        rollback(s, mark)
+        failed = _each_line(a, s, order, promised, second, second_cost)
+        if failed != NONE:
+            return _no_way_for(a, s, mark, order, failed, rows, row_cost, n)
     final = max(promised, _latest_arrival(a, order, second))
     if _too_late(a, order, final):
         rollback(s, mark)
