@@ -195,5 +195,8 @@ def define(proxy: type, struct_type: type[Fields], fields: list[str]) -> None:
 
 
 def jit(function: F) -> F:
-    """Compiled with numba, cached on disk; no recursion (numba cannot cache it)."""
-    return cast(F, numba.njit(cache=True, nogil=True)(function))
+    """Compiled with numba, cached on disk; no recursion (numba cannot cache it). Divisions
+    follow numpy's rules: no check for a zero divisor (the engine never divides by zero: counts
+    of locations, lot sizes and quantities are positive), which numba's default checks on
+    every integer division and remainder in the search loops."""
+    return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
