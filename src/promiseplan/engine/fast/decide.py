@@ -14,11 +14,14 @@ from promiseplan.engine.fast.compiled import borrow, jit
 from promiseplan.engine.fast.memo import forget
 from promiseplan.engine.fast.search import earliest, rounded
 from promiseplan.engine.fast.state import (
+    MEMO_GENERATION,
     N_PARENT,
     NODES,
     NONE,
     PRODUCTIONS,
+    SUPPLIED,
     TRANSFERS,
+    VERSION,
     State,
     add,
     checkpoint,
@@ -108,9 +111,7 @@ def evaluate(
         if day == NONE:
             return False
         early = day + a.dl_transit[lane] > target
-        mark = checkpoint(s)
-        node = supply(a, s, il, quantity, day, s.root, 0, early)
-        rollback(s, mark)
+        node = tentative(a, s, il, quantity, day, early)
         if node != FAIL:
             break
         available = day + 1  # earliest() was optimistic (resources shared along the chain)
@@ -122,6 +123,34 @@ def evaluate(
     way[W_DELAYED] = first_free != NONE and first != NONE and first_free < first
     way[W_EARLY] = early
     return True
+
+
+@jit
+def tentative(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool) -> int:
+    """The supply of ``quantity`` units at ``il`` by ``day``, taken back at once (a way is
+    measured by it): its node, or FAIL. Lanes from one location often ask for the same supply
+    in the same state (a truck and an express lane shipping the same day); the last few answers
+    are kept for as long as their nodes are (one order), keyed by the state's version."""
+    generation, version = s.counts[MEMO_GENERATION], s.counts[VERSION]
+    kept = s.supplied
+    for k in range(kept.shape[0]):
+        r = kept[k]
+        if (
+            r[0] == generation
+            and r[1] == version
+            and r[2] == il
+            and r[3] == quantity
+            and r[4] == day
+            and r[5] == early
+        ):
+            return int(r[6])
+    mark = checkpoint(s)
+    node = supply(a, s, il, quantity, day, s.root, 0, early)
+    rollback(s, mark)
+    r = kept[s.counts[SUPPLIED] % kept.shape[0]]
+    r[0], r[1], r[2], r[3], r[4], r[5], r[6] = generation, version, il, quantity, day, early, node
+    s.counts[SUPPLIED] += 1
+    return int(node)
 
 
 @jit

@@ -21,7 +21,7 @@ NONE = -1
 
 # counters
 VERSION, NUMBERS, LOG, PRODUCTIONS, TRANSFERS, NODES, SHIPPING, OPTIONS, TAKEN = range(9)
-MEMO_GENERATION, MEMO_USED = 9, 10
+MEMO_GENERATION, MEMO_USED, SUPPLIED = 9, 10, 11
 MEMO_SLOTS = 1 << 12
 """Slots of the memo of earliest days: 256 KiB, within a second-level cache. An order asks
 for a few hundred at most; a fuller memo is cleared (see ``memo``)."""
@@ -74,6 +74,9 @@ class State(NamedTuple):
     """The empty chain of supply (a line's own ship-from location)."""
     memo: Ints
     """The memo of earliest days (``memo``)."""
+    supplied: Ints
+    """The last tentative supplies (``decide.tentative``): memo generation, version,
+    item-location, quantity, day, early, node."""
     counts: Ints
 
 
@@ -128,6 +131,7 @@ def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
         lots=np.zeros((days + 1, 2), dtype=np.int64),
         root=np.zeros(1, dtype=np.int64),
         memo=_cache_lines(MEMO_SLOTS, -1),
+        supplied=np.full((8, 8), -1, dtype=np.int64),
         counts=np.zeros(16, dtype=np.int64),
     )
 
