@@ -31,7 +31,17 @@ from numba.experimental import structref
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-KERNEL = ("arrays", "availability", "compiled", "decide", "memo", "search", "state", "supply")
+KERNEL = (
+    "arrays",
+    "availability",
+    "compiled",
+    "decide",
+    "memo",
+    "search",
+    "state",
+    "supply",
+    "tentative",
+)
 """The modules with compiled functions (a test keeps this list complete)."""
 
 

@@ -14,14 +14,11 @@ from promiseplan.engine.fast.compiled import borrow, jit
 from promiseplan.engine.fast.memo import forget
 from promiseplan.engine.fast.search import earliest, rounded
 from promiseplan.engine.fast.state import (
-    MEMO_GENERATION,
     N_PARENT,
     NODES,
     NONE,
     PRODUCTIONS,
-    SUPPLIED,
     TRANSFERS,
-    VERSION,
     State,
     add,
     checkpoint,
@@ -32,7 +29,8 @@ from promiseplan.engine.fast.state import (
     ship,
     ships,
 )
-from promiseplan.engine.fast.supply import FAIL, can_ship, could_ever_supply, supply
+from promiseplan.engine.fast.supply import FAIL, can_ship, could_ever_supply
+from promiseplan.engine.fast.tentative import supply_again, tentative
 
 EARLIEST = -(10**9)
 """A target no way can meet: ask for the earliest way."""
@@ -123,34 +121,6 @@ def evaluate(
     way[W_DELAYED] = first_free != NONE and first != NONE and first_free < first
     way[W_EARLY] = early
     return True
-
-
-@jit
-def tentative(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool) -> int:
-    """The supply of ``quantity`` units at ``il`` by ``day``, taken back at once (a way is
-    measured by it): its node, or FAIL. Lanes from one location often ask for the same supply
-    in the same state (a truck and an express lane shipping the same day); the last few answers
-    are kept for as long as their nodes are (one order), keyed by the state's version."""
-    generation, version = s.counts[MEMO_GENERATION], s.counts[VERSION]
-    kept = s.supplied
-    for k in range(kept.shape[0]):
-        r = kept[k]
-        if (
-            r[0] == generation
-            and r[1] == version
-            and r[2] == il
-            and r[3] == quantity
-            and r[4] == day
-            and r[5] == early
-        ):
-            return int(r[6])
-    mark = checkpoint(s)
-    node = supply(a, s, il, quantity, day, s.root, 0, early)
-    rollback(s, mark)
-    r = kept[s.counts[SUPPLIED] % kept.shape[0]]
-    r[0], r[1], r[2], r[3], r[4], r[5], r[6] = generation, version, il, quantity, day, early, node
-    s.counts[SUPPLIED] += 1
-    return int(node)
 
 
 @jit
@@ -269,7 +239,7 @@ def commit(a: Arrays, s: State, item: int, way: Array) -> None:
     lane = way[W_LANE]
     place = a.dl_location[lane]
     il = item * a.n_locations + place
-    node = supply(a, s, il, way[W_QTY], way[W_SHIP], s.root, 0, way[W_EARLY] != 0)
+    node = supply_again(a, s, il, way[W_QTY], way[W_SHIP], way[W_EARLY] != 0)
     if node == FAIL:
         raise RuntimeError("a way can no longer be supplied")
     add(s, il, way[W_SHIP], -way[W_QTY])

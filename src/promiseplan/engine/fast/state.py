@@ -22,6 +22,7 @@ NONE = -1
 # counters
 VERSION, NUMBERS, LOG, PRODUCTIONS, TRANSFERS, NODES, SHIPPING, OPTIONS, TAKEN = range(9)
 MEMO_GENERATION, MEMO_USED, SUPPLIED = 9, 10, 11
+KEPT_GENERATION, KEPT_LOG, KEPT_MADE, KEPT_MOVED = 12, 13, 14, 15
 MEMO_SLOTS = 1 << 12
 """Slots of the memo of earliest days: 256 KiB, within a second-level cache. An order asks
 for a few hundred at most; a fuller memo is cleared (see ``memo``)."""
@@ -75,8 +76,12 @@ class State(NamedTuple):
     memo: Ints
     """The memo of earliest days (``memo``)."""
     supplied: Ints
-    """The last tentative supplies (``decide.tentative``): memo generation, version,
-    item-location, quantity, day, early, node."""
+    """The last tentative supplies and where their changes are kept (``tentative``)."""
+    kept_log: Ints
+    kept_hours: Floats
+    kept_made: Ints
+    kept_made_hours: Floats
+    kept_moved: Ints
     counts: Ints
 
 
@@ -131,7 +136,12 @@ def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
         lots=np.zeros((days + 1, 2), dtype=np.int64),
         root=np.zeros(1, dtype=np.int64),
         memo=_cache_lines(MEMO_SLOTS, -1),
-        supplied=np.full((8, 8), -1, dtype=np.int64),
+        supplied=np.full((8, 16), -1, dtype=np.int64),
+        kept_log=np.zeros((capacity // 2, 4), dtype=np.int64),
+        kept_hours=np.zeros(capacity // 2),
+        kept_made=np.zeros((capacity // 16, 6), dtype=np.int64),
+        kept_made_hours=np.zeros(capacity // 16),
+        kept_moved=np.zeros((capacity // 16, 7), dtype=np.int64),
         counts=np.zeros(16, dtype=np.int64),
     )
 
