@@ -66,6 +66,8 @@ def _fill_trees(stock: Array, tree: Array) -> None:
 @jit
 def free_at(tree: Array, day: int) -> int:
     """The minimum of projected stock from ``day`` to the horizon."""
+    if day == 0:
+        return int(tree[1, MIN])  # the root's: no walk
     size = tree.shape[0] // 2
     v, low, high = 1, 0, size
     added = 0
