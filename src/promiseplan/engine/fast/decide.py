@@ -12,7 +12,7 @@ import numpy as np
 from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.compiled import borrow, jit
 from promiseplan.engine.fast.memo import forget
-from promiseplan.engine.fast.search import earliest, rounded
+from promiseplan.engine.fast.search import earliest, free_by, rounded
 from promiseplan.engine.fast.state import (
     N_PARENT,
     NODES,
@@ -215,9 +215,8 @@ def most_by(
     low, high = 1, limit - 1
     while low <= high:
         middle = (low + high) // 2
-        available = earliest(a, s, il, middle, s.root, 0)
         last_ship = min(target - transit, a.last - transit)
-        if available == NONE or available > last_ship:
+        if not free_by(a, s, il, middle, last_ship):
             high = middle - 1
             continue
         if (

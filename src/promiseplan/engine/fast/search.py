@@ -136,6 +136,28 @@ def chain_hash(a: Arrays, path: Array, depth: int, il: int) -> int:
 def earliest(a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: int) -> int:
     """The earliest day ``quantity`` units of item-location ``il0`` can be free there, given
     the chain ``path[:depth0]`` above it; NONE when never within the horizon."""
+    return _earliest(a, s, il0, quantity, path, depth0, a.last)
+
+
+@jit
+def free_by(a: Arrays, s: State, il: int, quantity: int, by: int) -> bool:
+    """Whether ``quantity`` units of ``il`` (a line's ship-from location) can be free by day
+    ``by``: ``earliest`` at most ``by``, found without looking past ``by``."""
+    if quantity <= 0:
+        return by >= 0
+    if by < 0:
+        return False
+    if free(s, il, min(by, a.last)) >= quantity:
+        return True
+    day = _earliest(a, s, il, quantity, s.root, 0, by)
+    return day != NONE and day <= by
+
+
+@jit
+def _earliest(
+    a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: int, by: int
+) -> int:
+    """``earliest``, or any day after ``by`` as soon as the answer is known to be later."""
     if quantity <= 0:
         return 0
     f = s.eframes
@@ -177,6 +199,8 @@ def earliest(a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: 
                     result = NONE
                     done = True
                     break
+                if top == 0 and start > by:
+                    return by + 1  # not the exact day: not remembered
                 value = free(s, il, start)
                 fr[E_END] = last_below(s.tree[il], value + 1)
                 if value >= fr[E_QTY]:
