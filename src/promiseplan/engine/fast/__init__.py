@@ -20,7 +20,7 @@ from promiseplan.engine.fast.decide import ROW_FIELDS, decide_orders
 from promiseplan.engine.fast.plans import plans_of_arrays
 from promiseplan.engine.fast.reasons import Reasons
 from promiseplan.engine.fast.state import new_state, reference
-from promiseplan.engine.fast.tables import schedule_tables
+from promiseplan.engine.fast.tables import BookKeys, book_keys, schedule_tables
 from promiseplan.engine.plan import Plan
 from promiseplan.model.problem import Problem
 
@@ -39,8 +39,9 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     are not read).
 
     Orders are decided in chunks by the compiled code in a second thread (it releases the
-    interpreter's lock) while this one writes the reasons of the chunk before: both cores work,
-    and the result is the same as deciding every chunk first."""
+    interpreter's lock) while this one writes the reasons of the chunk before (and, first, the
+    sort keys of the output tables): both cores work, and the result is the same as deciding
+    every chunk first."""
     indexed = index_problem(problem, book)
     state = new_state(indexed.arrays, indexed.initial_stock)
     indexed.initial_stock = np.zeros((0, 0), dtype=np.int64)  # the trees hold it now
@@ -51,6 +52,7 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     writer = Reasons(problem, book, indexed)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
         upcoming = [kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:1]]
+        keys = book_keys(book)
         for k, (_, stop) in enumerate(chunks):
             decided = upcoming.pop().result()
             if k + 1 < len(chunks):
@@ -60,7 +62,7 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
                 progress(stop, total)
     purchases, hours = state.purchases, state.hours
     del state, ref  # memory: the stock trees are not needed for the tables
-    return _plan_of(problem, book, indexed, purchases, hours, parts)
+    return _plan_of(problem, book, indexed, purchases, hours, parts, keys)
 
 
 class Decided(NamedTuple):
@@ -100,6 +102,7 @@ def _plan_of(
     purchases: Array,
     hours: Array,
     parts: list[Decided],
+    keys: BookKeys | None = None,
 ) -> Plan:
     """``parts`` is emptied: its arrays are large."""
     rows = _concatenated([p.rows for p in parts], (0, ROW_FIELDS), np.int64)
@@ -110,7 +113,7 @@ def _plan_of(
     reasons = pl.concat([p.reasons for p in parts]) if parts else pl.Series([], dtype=pl.String)
     parts.clear()
     plans = plans_of_arrays(problem, indexed, purchases, hours, made, made_hours, moved)
-    return schedule_tables(problem, book, indexed, plans, rows, row_cost, reasons)
+    return schedule_tables(problem, book, indexed, plans, rows, row_cost, reasons, keys)
 
 
 def _concatenated(pieces: list[Array], empty: tuple[int, ...], dtype: type) -> Array:

@@ -60,28 +60,29 @@ def plans_of_arrays(
     )
 
     resources = pl.Series([r for r, _ in indexed.resources] or [""], dtype=pl.String)
+    # sorted by item, location, resource (indices follow the ids' order), quantity, dates, hours
     production = (
         pl.DataFrame(
             {
-                "item": items.gather(made[:, 0]),
-                "location": locations.gather(made[:, 1]),
-                "resource": resources.gather(made[:, 2]),
+                "item": made[:, 0],
+                "location": made[:, 1],
+                "resource": made[:, 2],
                 "quantity": made[:, 3],
                 "start": made[:, 4],
                 "end": made[:, 5],
                 "hours": _rounded(made_hours),
             }
         )
+        .sort(pl.all())
         .select(
-            "item",
-            "location",
-            "resource",
+            pl.lit(items).gather("item").alias("item"),
+            pl.lit(locations).gather("location").alias("location"),
+            pl.lit(resources).gather("resource").alias("resource"),
             "quantity",
             date("start").alias("start_date"),
             date("end").alias("end_date"),
             "hours",
         )
-        .sort(pl.all())
     )
 
     transfers = (

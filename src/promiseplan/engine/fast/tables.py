@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from promiseplan.engine.fast.arrays import Array, Indexed
+from promiseplan.engine.fast.arrays import Array, Indexed, Ints
 from promiseplan.engine.fast.book import OrderBook
 from promiseplan.engine.fast.decide import (
     R_ARRIVAL,
@@ -38,6 +38,41 @@ class _Line(NamedTuple):
     reason: str
 
 
+class BookKeys(NamedTuple):
+    """Integer sort keys of the book's orders and lines, known before any decision: output
+    tables sorted by them come out as sorted by the ids, without comparing text."""
+
+    order: Ints
+    """Rank of each order's id."""
+    line: Ints
+    """Rank of each line by order id and line key (lines with equal keys share a rank)."""
+
+
+def book_keys(book: OrderBook) -> BookKeys:
+    order = pl.Series(book.ids, dtype=pl.String).arg_sort().to_numpy()
+    order_rank = np.empty(len(order), dtype=np.int64)
+    order_rank[order] = np.arange(len(order), dtype=np.int64)
+    keys = ["order_rank", "key_kind", "key_number", "key_text"]
+    lines = (
+        pl.DataFrame(
+            {
+                "order_rank": np.repeat(order_rank, np.diff(book.line_ptr)),
+                "line_index": np.arange(len(book.line_ids), dtype=np.int64),
+            }
+        )
+        .with_columns(line_sort_keys(pl.Series(book.line_ids, dtype=pl.String)))
+        .sort(keys, maintain_order=True)
+        .with_columns(
+            rank=pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift()) for k in keys)
+            .fill_null(True)
+            .cum_sum()
+        )
+    )
+    line_rank = np.empty(len(book.line_ids), dtype=np.int64)
+    line_rank[lines["line_index"].to_numpy()] = lines["rank"].to_numpy()
+    return BookKeys(order_rank, line_rank)
+
+
 def schedule_tables(
     problem: Problem,
     book: OrderBook,
@@ -46,15 +81,22 @@ def schedule_tables(
     rows: Array,
     row_cost: Array,
     reasons: pl.Series,
+    keys: BookKeys | None = None,
 ) -> Plan:
+    keys = book_keys(book) if keys is None else keys
     lanes = indexed.delivery_lanes
-    order_ids = pl.Series(book.ids, dtype=pl.String)
-    line_ids = pl.Series(book.line_ids, dtype=pl.String)
-    line_frame = pl.DataFrame(
-        {"line": line_ids, "item": pl.Series(book.line_items, dtype=pl.String)}
-    ).with_columns(line_sort_keys(line_ids))
     confirmed = rows[:, R_STATUS] != UNCONFIRMED
     lane = np.where(confirmed, rows[:, R_LANE], 0)
+    promised = np.where(confirmed, rows[:, R_PROMISED], 0)
+    ship = np.where(confirmed, rows[:, R_SHIP], 0)
+    location_of = {x: k for k, x in enumerate(indexed.locations)}
+    mode_of = {x: k for k, x in enumerate(indexed.modes)}
+    lane_location = np.asarray([location_of[x.location] for x in lanes] or [0], dtype=np.int64)
+    lane_mode = np.asarray([mode_of[x.mode] for x in lanes] or [0], dtype=np.int64)
+    where = np.where(confirmed, lane_location[lane] * len(indexed.modes) + lane_mode[lane], -1)
+    # as sorted by order id, line key, confirmed first, promised, ship, ship-from and mode
+    at = np.lexsort((where, ship, promised, ~confirmed, keys.line[rows[:, R_LINE]]))
+    rows, row_cost, confirmed, lane = rows[at], row_cost[at], confirmed[at], lane[at]
     frame = pl.DataFrame(
         {
             "order_index": rows[:, R_ORDER],
@@ -68,31 +110,23 @@ def schedule_tables(
             "ship_from": pl.Series([x.location for x in lanes] or [""]).gather(lane),
             "mode": pl.Series([x.mode for x in lanes] or [""]).gather(lane),
             "transit_cost": row_cost,
-            "reason": reasons,
+            "reason": reasons.rechunk().gather(at),
+            "order_rank": keys.order[rows[:, R_ORDER]],
+            "item_index": indexed.arrays.ln_item[rows[:, R_LINE]],
+            "location_index": lane_location[lane],
+            "mode_index": lane_mode[lane],
         }
     )
     frame = frame.with_columns(
-        order=order_ids.gather(frame["order_index"]),
+        order=pl.Series(book.ids, dtype=pl.String).gather(frame["order_index"]),
+        line=pl.Series(book.line_ids, dtype=pl.String).gather(frame["line_index"]),
+        item=pl.Series(book.line_items, dtype=pl.String).gather(frame["line_index"]),
         status=pl.Series(["on_time", "late", "unconfirmed"]).gather(frame["status_code"]),
         promised=pl.when(pl.col("confirmed")).then(pl.col("promised")),
         ship=pl.when(pl.col("confirmed")).then(pl.col("ship")),
         arrival=pl.when(pl.col("confirmed")).then(pl.col("arrival")),
         ship_from=pl.when(pl.col("confirmed")).then(pl.col("ship_from")).otherwise(pl.lit("")),
         mode=pl.when(pl.col("confirmed")).then(pl.col("mode")).otherwise(pl.lit("")),
-    ).with_columns(
-        line_frame[list(line_frame.columns)].select(pl.all().gather(frame["line_index"]))
-    )
-    frame = frame.sort(
-        "order",
-        "key_kind",
-        "key_number",
-        "key_text",
-        pl.col("status_code") == UNCONFIRMED,
-        pl.col("promised").fill_null(0),
-        pl.col("ship").fill_null(0),
-        "ship_from",
-        "mode",
-        maintain_order=True,
     )
 
     def date(column: str) -> pl.Expr:
@@ -125,7 +159,13 @@ def schedule_tables(
             "order",
         )
         .with_columns(to=regions.gather(delivered["order_index"]))
-        .sort("ship_date", "order", "item", "from_location", "mode", maintain_order=True)
+        .hstack(
+            delivered.select("ship", "order_rank", "item_index", "location_index", "mode_index")
+        )
+        .sort(
+            "ship", "order_rank", "item_index", "location_index", "mode_index", maintain_order=True
+        )
+        .drop("ship", "order_rank", "item_index", "location_index", "mode_index")
     )
     summary = Summary(
         lines={
@@ -133,8 +173,8 @@ def schedule_tables(
             for k, s in enumerate(("on_time", "late", "unconfirmed"))
         },
         units_ordered=int(frame["quantity"].sum()),
-        units_confirmed=int(frame.filter(pl.col("confirmed"))["quantity"].sum()),
-        units_unconfirmed=int(frame.filter(~pl.col("confirmed"))["quantity"].sum()),
+        units_confirmed=int(rows[confirmed, R_QTY].sum()),
+        units_unconfirmed=int(rows[~confirmed, R_QTY].sum()),
         transit_cost=sum(frame["transit_cost"].to_list()),
         order_lines=len(book.line_ids),
     )
@@ -154,68 +194,81 @@ def schedule_tables(
             ),
         )
     return finish(
-        problem, confirmations, _orders(problem, book, frame), deliveries, summary, changes, plans
+        problem,
+        confirmations,
+        _orders(problem, book, keys, rows, confirmed, frame["reason"]),
+        deliveries,
+        summary,
+        changes,
+        plans,
     )
 
 
-def _orders(problem: Problem, book: OrderBook, frame: pl.DataFrame) -> pl.DataFrame:
-    """orders.csv: status, promised date and the reason of each order (``order_rows``)."""
-    confirmed = pl.col("confirmed")
-    latest = pl.col("promised").filter(confirmed).max()
-    row = pl.col("row")  # positions, not the reasons: moving 400 MB of text costs
-    per_order = (
-        frame.select("order_index", "confirmed", "status_code", "promised")
-        .with_row_index("row")
-        .group_by("order_index", maintain_order=True)
-        .agg(
-            lines=pl.len(),
-            confirmed=confirmed.sum(),
-            late=(pl.col("status_code") == 1).any(),
-            promised=latest,
-            first_row=row.first(),
-            unconfirmed_row=row.filter(~confirmed).first(),
-            latest_row=row.filter(confirmed & (pl.col("promised") == latest)).first(),
+def _orders(
+    problem: Problem,
+    book: OrderBook,
+    keys: BookKeys,
+    rows: Array,
+    confirmed: Array,
+    reasons: pl.Series,
+) -> pl.DataFrame:
+    """orders.csv: status, promised date and the reason of each order (``order_rows``), from
+    the schedule's ``rows`` sorted by order id (each order's rows one after another)."""
+    n_rows, n_orders = len(rows), len(book)
+    owner, promised = rows[:, R_ORDER], rows[:, R_PROMISED]
+    starts = np.flatnonzero(np.diff(owner, prepend=-1)) if n_rows else np.zeros(0, np.int64)
+    per_order = np.zeros((n_orders, 5), dtype=np.int64)  # rows, confirmed, late, latest, reason
+    per_order[:, 4] = -1
+    if n_rows:
+        row = np.arange(n_rows, dtype=np.int64)
+        count = np.diff(np.append(starts, n_rows))
+        latest = np.maximum.reduceat(np.where(confirmed, promised, np.iinfo(np.int64).min), starts)
+        at_latest = confirmed & (promised == np.repeat(latest, count))
+        first_unconfirmed = np.minimum.reduceat(np.where(confirmed, n_rows, row), starts)
+        first_latest = np.minimum.reduceat(np.where(at_latest, row, n_rows), starts)
+        n_confirmed = np.add.reduceat(confirmed.astype(np.int64), starts)
+        per_order[owner[starts]] = np.column_stack(
+            (
+                count,
+                n_confirmed,
+                np.maximum.reduceat((rows[:, R_STATUS] == 1).astype(np.int64), starts),
+                latest,
+                np.where(
+                    n_confirmed == 0,
+                    starts,
+                    np.where(first_unconfirmed < n_rows, first_unconfirmed, first_latest),
+                ),
+            )
         )
+    by_id = np.argsort(keys.order)
+    per_order = per_order[by_id]
+    lines, n_confirmed, late, latest, reason_row = per_order.T
+    status = np.select(
+        [lines == 0, n_confirmed == 0, n_confirmed < lines, late == 1],
+        [0, 2, 3, 1],
+        0,
     )
-    base = pl.DataFrame(
+    has_reason = reason_row >= 0
+    frame = pl.DataFrame(
         {
-            "order_index": np.arange(len(book), dtype=np.int64),
-            "order": pl.Series(book.ids, dtype=pl.String),
-            "customer": pl.Series(book.customers, dtype=pl.String),
-            "requested": pl.Series(book.requested, dtype=pl.Int64),
-            "line_count": np.diff(book.line_ptr),
+            "order": pl.Series(book.ids, dtype=pl.String).gather(by_id),
+            "customer": pl.Series(book.customers, dtype=pl.String).gather(by_id),
+            "status": pl.Series(["on_time", "late", "unconfirmed", "partial"]).gather(status),
+            "requested": pl.Series(book.requested, dtype=pl.Int64).gather(by_id),
+            "promised": pl.Series(latest).scatter(np.flatnonzero(n_confirmed == 0), None),
+            "lines": np.diff(book.line_ptr)[by_id],
+            "reason": reasons.gather(np.where(has_reason, reason_row, 0))
+            if n_rows
+            else pl.repeat(None, n_orders, dtype=pl.String, eager=True),
+            "has_reason": has_reason,
         }
     )
-    joined = base.join(per_order, on="order_index", how="left").sort("order")
-    status = (
-        pl.when(pl.col("lines").is_null())
-        .then(pl.lit("on_time"))
-        .when(pl.col("confirmed") == 0)
-        .then(pl.lit("unconfirmed"))
-        .when(pl.col("confirmed") < pl.col("lines"))
-        .then(pl.lit("partial"))
-        .when(pl.col("late"))
-        .then(pl.lit("late"))
-        .otherwise(pl.lit("on_time"))
-    )
-    reason_row = (
-        pl.when(pl.col("confirmed") == 0)
-        .then("first_row")
-        .when(pl.col("unconfirmed_row").is_not_null())
-        .then("unconfirmed_row")
-        .otherwise("latest_row")
-    )
-    reason = (
-        pl.when(pl.col("lines").is_null())
-        .then(pl.lit("stock: nothing to deliver"))
-        .otherwise(pl.lit(frame["reason"]).gather(reason_row))
-    )
-    return joined.select(
+    return frame.select(
         "order",
         "customer",
-        status.alias("status"),
+        "status",
         day_date(problem, "requested").alias("requested_date"),
         day_date(problem, "promised").alias("promised_date"),
-        pl.col("line_count").alias("lines"),
-        reason.alias("reason"),
+        "lines",
+        pl.when("has_reason").then("reason").otherwise(pl.lit("stock: nothing to deliver")),
     )
