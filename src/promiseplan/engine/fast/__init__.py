@@ -43,8 +43,7 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     sort keys of the output tables): both cores work, and the result is the same as deciding
     every chunk first."""
     indexed = index_problem(problem, book)
-    state = new_state(indexed.arrays, indexed.initial_stock)
-    indexed.initial_stock = np.zeros((0, 0), dtype=np.int64)  # the trees hold it now
+    state = new_state(indexed.arrays, indexed.item_locations, indexed.arrivals)
     ref = reference(state)
     total = len(book)
     chunks = [(first, min(first + CHUNK, total)) for first in range(0, total, CHUNK)]

@@ -134,8 +134,12 @@ class Indexed:
     operations: list[Operation]
     suppliers: list[Supplier]
     delivery_lanes: list[DeliveryLane]
-    initial_stock: Ints
-    """[item-location, day] units arriving (on hand on day 0, receipts)."""
+    arrivals: Ints
+    """Rows of item-location, day and units arriving (on hand on day 0, receipts)."""
+
+    @property
+    def item_locations(self) -> int:
+        return len(self.items) * len(self.locations)
 
 
 def _index(values: list[str]) -> dict[str, int]:
@@ -204,11 +208,9 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
 
     requested = np.asarray([-1 if r is None else r for r in book.requested], dtype=np.int64)
     item_index = np.asarray([item_of[i] for i in book.line_items], dtype=np.int64)
-    stock = np.zeros((n_il, days), dtype=np.int64)
-    for (item, loc), events in problem.stock.items():
-        for day, quantity in events:
-            if day < days:
-                stock[il(item, loc), day] += quantity
+    events = [(il(*key), day, units) for key, at in problem.stock.items() for day, units in at]
+    arrivals = np.asarray(events, dtype=np.int64).reshape(-1, 3)
+    arrivals = arrivals[arrivals[:, 1] < days]
 
     arrays = Arrays(
         last=problem.horizon,
@@ -281,7 +283,7 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         op_list,
         sp_list,
         lanes,
-        stock,
+        arrivals,
     )
 
 

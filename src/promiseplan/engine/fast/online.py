@@ -44,8 +44,9 @@ class FastRun:
         self._decided_book = book
         self.book = _with_spare_order(book)
         self.indexed = index_problem(network, self.book)
-        self.state = new_state(self.indexed.arrays, self.indexed.initial_stock)
-        self.indexed.initial_stock = np.zeros((0, 0), dtype=np.int64)
+        self.state = new_state(
+            self.indexed.arrays, self.indexed.item_locations, self.indexed.arrivals
+        )
         self._ref = reference(self.state)
         self._parts: list[tuple[Array, ...]] = []
         for first in range(0, self.decided, 2000):

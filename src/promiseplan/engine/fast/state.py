@@ -103,9 +103,11 @@ def reference(state: State) -> State:
     return StateRef(*state)  # type: ignore[no-untyped-call,return-value]
 
 
-def new_state(arrays: Arrays, stock: Ints, capacity: int = 1 << 16) -> State:
+def new_state(arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16) -> State:
+    """The state before any decision: ``arrivals`` (item-location, day, units) at ``rows``
+    item-locations."""
     days = arrays.last + 1
-    tree = build_trees(stock)
+    tree = build_trees(rows, days, arrivals)
     frames = 1024
     return State(
         tree=tree,
