@@ -59,12 +59,13 @@ def unknown_references(
 
 def bom_cycles(file: str, bom: pl.DataFrame) -> list[Issue]:
     """One issue per cycle: an item that, through its components, needs itself."""
+    rows = bom.drop_nulls(["item", "location", "component"]).select(
+        "item", "location", "component", ROW
+    )
+    if not _in_cycles(rows).height:
+        return []
     edges: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    for item, location, component, row in (
-        bom.drop_nulls(["item", "location", "component"])
-        .select("item", "location", "component", ROW)
-        .iter_rows()
-    ):
+    for item, location, component, row in rows.iter_rows():
         edges.setdefault((location, item), []).append((component, row))
     state: dict[tuple[str, str], int] = {}  # 1 on the path, 2 done
     issues: list[Issue] = []
@@ -97,3 +98,16 @@ def bom_cycles(file: str, bom: pl.DataFrame) -> list[Issue]:
                 path.append(node)
                 iters.append(iter(edges.get(node, [])))
     return issues
+
+
+def _in_cycles(edges: pl.DataFrame) -> pl.DataFrame:
+    """The edges left once every edge into a component that needs nothing is peeled off, level
+    by level: none when the bill of materials has no cycle (a walk of every path, which finds
+    and names each cycle, is needed only otherwise)."""
+    while edges.height:
+        makers = edges.select("location", pl.col("item").alias("component")).unique()
+        left = edges.join(makers, on=["location", "component"], how="semi")
+        if left.height == edges.height:
+            break
+        edges = left
+    return edges
