@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,8 +54,10 @@ def plan_dataset(
             from promiseplan.engine.fast import plan_book
             from promiseplan.engine.fast.book import book_from_dataset
 
-            network = build_problem(dataset, settings, with_orders=False)
-            book = book_from_dataset(dataset, settings)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="book") as helper:
+                ordered = helper.submit(book_from_dataset, dataset, settings)  # mostly in polars
+                network = build_problem(dataset, settings, with_orders=False)
+                book = ordered.result()
             timing["build problem"] = time.perf_counter() - mark
             return plan_book(network, book, progress)
         problem = build_problem(dataset, settings)
