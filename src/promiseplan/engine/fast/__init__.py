@@ -103,7 +103,8 @@ def _plan_of(
     parts: list[Decided],
     keys: BookKeys | None = None,
 ) -> Plan:
-    """``parts`` is emptied: its arrays are large."""
+    """``parts`` is emptied: its arrays are large. The procurement, production and transfer
+    tables are built in a second thread while this one builds the schedule's."""
     rows = _concatenated([p.rows for p in parts], (0, ROW_FIELDS), np.int64)
     row_cost = _concatenated([p.row_cost for p in parts], (0,), np.float64)
     made = _concatenated([p.made for p in parts], (0, 6), np.int64)
@@ -111,8 +112,11 @@ def _plan_of(
     moved = _concatenated([p.moved for p in parts], (0, 7), np.int64)
     reasons = pl.concat([p.reasons for p in parts]) if parts else pl.Series([], dtype=pl.String)
     parts.clear()
-    plans = plans_of_arrays(problem, indexed, purchases, hours, made, made_hours, moved)
-    return schedule_tables(problem, book, indexed, plans, rows, row_cost, reasons, keys)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plans") as helper:
+        plans = helper.submit(
+            plans_of_arrays, problem, indexed, purchases, hours, made, made_hours, moved
+        )
+        return schedule_tables(problem, book, indexed, plans.result, rows, row_cost, reasons, keys)
 
 
 def _concatenated(pieces: list[Array], empty: tuple[int, ...], dtype: type) -> Array:

@@ -3,6 +3,7 @@ frames, row for row, as ``engine.plan.assemble`` builds from schedule-line objec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -77,12 +78,14 @@ def schedule_tables(
     problem: Problem,
     book: OrderBook,
     indexed: Indexed,
-    plans: Plans,
+    plans: Callable[[], Plans],
     rows: Array,
     row_cost: Array,
     reasons: pl.Series,
     keys: BookKeys | None = None,
 ) -> Plan:
+    """The schedule's tables (confirmations, orders, deliveries) from the decided ``rows``, and
+    the plan with the ``plans`` (asked for last: they may be built meanwhile)."""
     keys = book_keys(book) if keys is None else keys
     lanes = indexed.delivery_lanes
     confirmed = rows[:, R_STATUS] != UNCONFIRMED
@@ -200,7 +203,7 @@ def schedule_tables(
         deliveries,
         summary,
         changes,
-        plans,
+        plans(),
     )
 
 
