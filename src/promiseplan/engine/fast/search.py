@@ -183,6 +183,10 @@ def _earliest(
             if fr[E_QTY] <= 0:
                 result = 0
                 done = True
+            elif s.free_now[il] >= fr[E_QTY]:  # free from day 0 on: no need to remember
+                result = 0
+                done = True
+                phase = KNOWN
             else:
                 known = recall(s, s.counts[VERSION], il, fr[E_QTY], fr[E_HASH])
                 if known != UNKNOWN:
@@ -202,11 +206,11 @@ def _earliest(
                 if top == 0 and start > by:
                     return by + 1  # not the exact day: not remembered
                 value = free(s, il, start)
-                fr[E_END] = last_below(s.tree[il], value + 1)
                 if value >= fr[E_QTY]:
                     result = start
                     done = True
                     break
+                fr[E_END] = last_below(s.tree[il], value + 1)
                 fr[E_MISSING] = fr[E_QTY] - max(value, 0)
                 fr[E_BEST] = NONE
                 fr[E_STAGE] = 0
