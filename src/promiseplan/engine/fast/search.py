@@ -165,13 +165,7 @@ def _earliest(
     for k in range(depth0):
         p[k] = path[k]
     top = 0
-    f[0, E_IL], f[0, E_QTY], f[0, E_DEPTH], f[0, E_PHASE], f[0, E_HASH] = (
-        il0,
-        quantity,
-        depth0,
-        START,
-        chain_hash(a, p, depth0, il0),
-    )
+    f[0, E_IL], f[0, E_QTY], f[0, E_DEPTH], f[0, E_PHASE] = il0, quantity, depth0, START
     result = NONE
     L = a.n_locations
     while True:
@@ -180,14 +174,12 @@ def _earliest(
         phase = fr[E_PHASE]
         done = False
         if phase == START:
-            if fr[E_QTY] <= 0:
-                result = 0
-                done = True
-            elif s.free_now[il] >= fr[E_QTY]:  # free from day 0 on: no need to remember
-                result = 0
+            if fr[E_QTY] <= 0 or s.free_now[il] >= fr[E_QTY]:
+                result = 0  # free from day 0 on: no need to remember
                 done = True
                 phase = KNOWN
             else:
+                fr[E_HASH] = chain_hash(a, p, depth, il)  # p[:depth] is the chain above il
                 known = recall(s, s.counts[VERSION], il, fr[E_QTY], fr[E_HASH])
                 if known != UNKNOWN:
                     result = known
@@ -301,13 +293,7 @@ def _earliest(
                     top += 1
                     full(top + 1, f.shape[0])
                     g = f[top]
-                    g[E_IL], g[E_QTY], g[E_DEPTH], g[E_PHASE], g[E_HASH] = (
-                        child,
-                        child_qty,
-                        depth + 1,
-                        START,
-                        chain_hash(a, p, depth + 1, child),
-                    )
+                    g[E_IL], g[E_QTY], g[E_DEPTH], g[E_PHASE] = child, child_qty, depth + 1, START
                     break
         if done:
             if phase != KNOWN:
