@@ -11,12 +11,15 @@ again with polars (same rows, same sizes); run / floor is the figure to drive do
 growth per doubling of order lines is printed when sizes double. With the fast engine, loading
 its compiled code (or compiling it, on a machine without the cache) is timed apart, by planning
 the bundled flowers example first in the same process; point NUMBA_CACHE_DIR at an empty folder
-to measure the cold compile.
+to measure the cold compile. On Linux, the run's steal time (CPU time the host gave to other
+machines while this one's was ready) is printed too: on a shared virtual machine it tells a slow
+run of the host from a slow run of the code.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -40,6 +43,17 @@ def io_floor(data: Path, tables: dict[str, pl.DataFrame]) -> float:
     return time.perf_counter() - started
 
 
+def stolen_seconds() -> float | None:
+    """CPU time the machine's host gave to others while this one's processes were ready to run,
+    summed over all cores (Linux's steal time): a run with much of it says more about the host
+    than about the code."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else None
+
+
 def measure(lines: int, engine: str) -> dict[str, object]:
     from promiseplan.generate import generate
     from promiseplan.pipeline import run
@@ -54,9 +68,14 @@ def measure(lines: int, engine: str) -> dict[str, object]:
     if not (data / "order_lines.csv").exists():
         generate("scale", data, lines, seed=1)
     out = HERE / "data" / f"scale-{lines}-out"
+    steal_before = stolen_seconds()
     started = time.perf_counter()
     result = run(data, out, engine=engine)
     total = time.perf_counter() - started
+    steal_after = stolen_seconds()
+    stolen = None
+    if steal_before is not None and steal_after is not None:
+        stolen = round(steal_after - steal_before, 2)
     floor = io_floor(data, result.plan.tables)
     return {
         "order_lines": lines,
@@ -66,6 +85,7 @@ def measure(lines: int, engine: str) -> dict[str, object]:
         "run_over_floor": round(total / floor, 1),
         "planned_with": engine,
         "numba_compile_seconds": compile_seconds,
+        "stolen_seconds": stolen,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "orders_by_status": result.plan.kpis["orders_by_status"],
     }
