@@ -26,6 +26,7 @@ from promiseplan.engine.fast.state import (
     MEMO_GENERATION,
     MOVE,
     NET,
+    NONE,
     PRODUCTIONS,
     SUPPLIED,
     TRANSFERS,
@@ -49,7 +50,7 @@ T_LOG, T_LOG_END, T_MADE, T_MOVED = range(7, 11)
 
 @jit
 def _kept(s: State, il: int, quantity: int, day: int, early: bool) -> int:
-    """The row of ``supplied`` that holds this supply in the current state, or -1."""
+    """The row of ``supplied`` that holds this supply in the current state, or NONE."""
     generation, version = s.counts[MEMO_GENERATION], s.counts[VERSION]
     for k in range(s.supplied.shape[0]):
         r = s.supplied[k]
@@ -62,7 +63,7 @@ def _kept(s: State, il: int, quantity: int, day: int, early: bool) -> int:
             and r[T_EARLY] == early
         ):
             return k
-    return -1
+    return NONE
 
 
 @jit
@@ -70,7 +71,7 @@ def tentative(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool
     """The supply of ``quantity`` units at ``il`` by ``day``, taken back at once: its node,
     or FAIL."""
     k = _kept(s, il, quantity, day, early)
-    if k >= 0:
+    if k != NONE:
         return int(s.supplied[k, T_NODE])
     version = s.counts[VERSION]
     mark, made, moved = checkpoint(s), s.counts[PRODUCTIONS], s.counts[TRANSFERS]
@@ -84,7 +85,7 @@ def tentative(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool
         quantity,
     )
     r[T_DAY], r[T_EARLY], r[T_NODE] = day, early, node
-    r[T_LOG_END] = -1
+    r[T_LOG_END] = NONE
     if node != FAIL:
         _keep_changes(s, r, mark, made, moved)
     rollback(s, mark)
@@ -123,7 +124,7 @@ def _keep_changes(s: State, r: Array, mark: int, made: int, moved: int) -> None:
 def supply_again(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool) -> int:
     """Supply for real what ``tentative`` measured: its node, or FAIL."""
     k = _kept(s, il, quantity, day, early)
-    if k < 0 or s.supplied[k, T_LOG_END] < 0:
+    if k == NONE or s.supplied[k, T_LOG_END] == NONE:
         return int(supply(a, s, il, quantity, day, s.root, 0, early))
     r = s.supplied[k]
     made, moved = r[T_MADE], r[T_MOVED]
