@@ -10,6 +10,10 @@ from hypothesis import strategies as st
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+LINE_IDS = st.sampled_from(["1", "2", "3", "10", "010", "9", "a", "B"])
+"""Line ids in an order: numbers, text, and "10" and "010", which sort as equals."""
+
+
 def _csv(header: str, rows: list[tuple[Any, ...]]) -> str:
     body = "\n".join(",".join("" if v is None else str(v) for v in row) for row in rows)
     return header + "\n" + body + ("\n" if rows else "")
@@ -142,10 +146,10 @@ def datasets(draw: st.DrawFn) -> dict[str, str]:
                 draw(st.sampled_from(["", "", "van"])),
             )
         )
-        for li, item in enumerate(
-            draw(st.lists(st.sampled_from(items), min_size=1, max_size=3, unique=True)), start=1
-        ):
-            lines.append((f"O{o}", li, item, draw(st.integers(1, 15))))
+        chosen = draw(st.lists(st.sampled_from(items), min_size=1, max_size=3, unique=True))
+        ids = draw(st.lists(LINE_IDS, min_size=len(chosen), max_size=len(chosen), unique=True))
+        for line, item in zip(ids, chosen, strict=True):
+            lines.append((f"O{o}", line, item, draw(st.integers(1, 15))))
     return {
         "items.csv": _csv("item,kind", [(i, "product") for i in items]),
         "locations.csv": _csv(
