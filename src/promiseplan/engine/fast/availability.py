@@ -31,7 +31,7 @@ from promiseplan.engine.fast.arrays import Array, Ints
 from promiseplan.engine.fast.compiled import jit
 
 ABSENT = 1 << 60
-"""Projected stock of a day past the horizon: never the minimum."""
+"""More than any projected stock: the minimum of no days."""
 
 
 MIN, PENDING = 0, 1
@@ -86,8 +86,6 @@ def _fill_trees(arrivals: Array, tree: Array) -> None:
 @jit
 def free_at(tree: Array, day: int) -> int:
     """The minimum of projected stock from ``day`` to the horizon."""
-    if day == 0:
-        return int(tree[1, MIN])  # the root's: no walk
     size = tree.shape[0] // 2
     v, low, high = 1, 0, size
     added = 0
