@@ -49,10 +49,15 @@ class BookKeys(NamedTuple):
     """Rank of each line by order id and line key (lines with equal keys share a rank)."""
 
 
+def _inverse(permutation: Array) -> Ints:
+    """The permutation that undoes ``permutation`` (positions to ranks, or back)."""
+    inverse = np.empty(len(permutation), dtype=np.int64)
+    inverse[permutation] = np.arange(len(permutation), dtype=np.int64)
+    return inverse
+
+
 def book_keys(book: OrderBook) -> BookKeys:
-    order = pl.Series(book.ids, dtype=pl.String).arg_sort().to_numpy()
-    order_rank = np.empty(len(order), dtype=np.int64)
-    order_rank[order] = np.arange(len(order), dtype=np.int64)
+    order_rank = _inverse(pl.Series(book.ids, dtype=pl.String).arg_sort().to_numpy())
     keys = ["order_rank", "key_kind", "key_number", "key_text"]
     lines = (
         pl.DataFrame(
@@ -94,12 +99,13 @@ def schedule_tables(
     ship = np.where(confirmed, rows[:, R_SHIP], 0)
     location_of = {x: k for k, x in enumerate(indexed.locations)}
     mode_of = {x: k for k, x in enumerate(indexed.modes)}
-    lane_location = np.asarray([location_of[x.location] for x in lanes] or [0], dtype=np.int64)
-    lane_mode = np.asarray([mode_of[x.mode] for x in lanes] or [0], dtype=np.int64)
-    where = np.where(confirmed, lane_location[lane] * len(indexed.modes) + lane_mode[lane], -1)
+    place = np.asarray([location_of[x.location] for x in lanes] or [0], dtype=np.int64)[lane]
+    mode = np.asarray([mode_of[x.mode] for x in lanes] or [0], dtype=np.int64)[lane]
+    where = np.where(confirmed, place * len(indexed.modes) + mode, -1)
     # as sorted by order id, line key, confirmed first, promised, ship, ship-from and mode
     at = np.lexsort((where, ship, promised, ~confirmed, keys.line[rows[:, R_LINE]]))
     rows, row_cost, confirmed, lane = rows[at], row_cost[at], confirmed[at], lane[at]
+    place, mode = place[at], mode[at]
     frame = pl.DataFrame(
         {
             "order_index": rows[:, R_ORDER],
@@ -116,8 +122,8 @@ def schedule_tables(
             "reason": reasons.rechunk().gather(at),
             "order_rank": keys.order[rows[:, R_ORDER]],
             "item_index": indexed.arrays.ln_item[rows[:, R_LINE]],
-            "location_index": lane_location[lane],
-            "mode_index": lane_mode[lane],
+            "location_index": place,
+            "mode_index": mode,
         }
     )
     frame = frame.with_columns(
@@ -243,7 +249,7 @@ def _orders(
                 ),
             )
         )
-    by_id = np.argsort(keys.order)
+    by_id = _inverse(keys.order)
     per_order = per_order[by_id]
     lines, n_confirmed, late, latest, reason_row = per_order.T
     status = np.select(
