@@ -191,7 +191,12 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
             past_cutoff = d == 0 and problem.now_hour >= cutoff[x]
             next_ship[x, d] = next_ship[x, d + 1] if shut or past_cutoff else d
 
-    transfers = [lane for loc in locations for lane in problem.transfers_into.get(loc, ())]
+    # a location's lanes from one source next to each other: the search asks that source once
+    transfers = [
+        lane
+        for loc in locations
+        for lane in sorted(problem.transfers_into.get(loc, ()), key=lambda t: loc_of[t.source])
+    ]
     tr_count = [len(problem.transfers_into.get(loc, ())) for loc in locations]
 
     op_list, op_count = _by_item_location(problem.operations, il, n_il)

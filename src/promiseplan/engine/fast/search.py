@@ -29,7 +29,7 @@ from promiseplan.engine.fast.state import (
 
 # earliest-day frames
 E_IL, E_QTY, E_DEPTH, E_PHASE, E_START, E_END, E_MISSING, E_BEST = range(8)
-E_STAGE, E_K, E_C, E_READY, E_HASH = range(8, 13)
+E_STAGE, E_K, E_C, E_READY, E_HASH, E_ASKED, E_THERE = range(8, 15)
 # phases
 START, PLATEAU, SOURCES, AFTER_TRANSFER, AFTER_COMPONENT, KNOWN = range(6)
 
@@ -206,18 +206,14 @@ def _earliest(
                 fr[E_MISSING] = fr[E_QTY] - max(value, 0)
                 fr[E_BEST] = NONE
                 fr[E_STAGE] = 0
+                fr[E_ASKED] = NONE
                 loc = il % L
                 fr[E_K] = a.tr_ptr[loc]
                 phase = SOURCES
             elif phase == AFTER_TRANSFER:
-                there = result
                 k = fr[E_K]
-                if there != NONE:
-                    shipped = a.next_ship[a.tr_source[k], there]
-                    if shipped != NONE and shipped + a.tr_lead[k] <= a.last:
-                        arrival = shipped + a.tr_lead[k]
-                        if fr[E_BEST] == NONE or arrival < fr[E_BEST]:
-                            fr[E_BEST] = arrival
+                fr[E_ASKED], fr[E_THERE] = (il // L) * L + a.tr_source[k], result
+                _transfer_arrival(a, fr, k, result)
                 fr[E_K] = k + 1
                 phase = SOURCES
             elif phase == AFTER_COMPONENT:
@@ -238,6 +234,10 @@ def _earliest(
                     while fr[E_K] < a.tr_ptr[loc + 1]:
                         src = item * L + a.tr_source[fr[E_K]]
                         if src == il or on_path(p, depth, src):
+                            fr[E_K] += 1
+                            continue
+                        if src == fr[E_ASKED]:  # lanes in several modes from one location
+                            _transfer_arrival(a, fr, fr[E_K], fr[E_THERE])
                             fr[E_K] += 1
                             continue
                         child = src
@@ -301,6 +301,18 @@ def _earliest(
             if top == 0:
                 return result
             top -= 1
+
+
+@jit
+def _transfer_arrival(a: Arrays, fr: Array, k: int, there: int) -> None:
+    """The frame's best day, from transfer lane ``k`` whose source has the units on ``there``."""
+    if there == NONE:
+        return
+    shipped = a.next_ship[a.tr_source[k], there]
+    if shipped != NONE and shipped + a.tr_lead[k] <= a.last:
+        arrival = shipped + a.tr_lead[k]
+        if fr[E_BEST] == NONE or arrival < fr[E_BEST]:
+            fr[E_BEST] = arrival
 
 
 @jit

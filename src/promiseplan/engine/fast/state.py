@@ -129,7 +129,7 @@ def new_state(arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16
         transfers=np.zeros((capacity, 7), dtype=np.int64),
         nodes=np.zeros((capacity * 4, NODE_FIELDS), dtype=np.int64),
         node_values=np.zeros((capacity * 4, 2)),
-        eframes=np.zeros((frames, 14), dtype=np.int64),
+        eframes=np.zeros((frames, 16), dtype=np.int64),
         epath=np.zeros(frames + 1, dtype=np.int64),
         sframes=np.zeros((frames, 20), dtype=np.int64),
         sframe_values=np.zeros((frames, 2)),
