@@ -11,10 +11,7 @@ reused for another state, so forgetting entries never changes an answer.
 from __future__ import annotations
 
 from promiseplan.engine.fast.compiled import jit
-from promiseplan.engine.fast.state import MEMO_GENERATION, MEMO_USED, State
-
-UNKNOWN = -2
-"""Not in the memo."""
+from promiseplan.engine.fast.state import MEMO_GENERATION, MEMO_USED, UNKNOWN, State
 
 GENERATION, VERSION, IL, QUANTITY, CHAIN, DAY = range(6)
 """The fields of a slot (``State.memo``)."""

@@ -12,15 +12,18 @@ import math
 from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.availability import last_below
 from promiseplan.engine.fast.compiled import jit
-from promiseplan.engine.fast.memo import UNKNOWN, recall, remember
+from promiseplan.engine.fast.memo import recall, remember
 from promiseplan.engine.fast.state import (
     EPS,
     NONE,
+    NOW_END,
+    NOW_FREE,
     OPTIONS,
     PRODUCTION,
     PURCHASE,
     TAKEN,
     TRANSFER,
+    UNKNOWN,
     VERSION,
     State,
     free,
@@ -174,7 +177,7 @@ def _earliest(
         phase = fr[E_PHASE]
         done = False
         if phase == START:
-            if fr[E_QTY] <= 0 or s.free_now[il] >= fr[E_QTY]:
+            if fr[E_QTY] <= 0 or s.now[il, NOW_FREE] >= fr[E_QTY]:
                 result = 0  # free from day 0 on: no need to remember
                 done = True
                 phase = KNOWN
@@ -202,7 +205,7 @@ def _earliest(
                     result = start
                     done = True
                     break
-                fr[E_END] = last_below(s.tree[il], value + 1)
+                fr[E_END] = plateau_end(s, il, start, value)
                 fr[E_MISSING] = fr[E_QTY] - max(value, 0)
                 fr[E_BEST] = NONE
                 fr[E_STAGE] = 0
@@ -420,3 +423,14 @@ def sources(
             s.option_cost[j], s.option_cost[j - 1] = s.option_cost[j - 1], s.option_cost[j]
             j -= 1
     return int(top - base)
+
+
+@jit
+def plateau_end(s: State, il: int, start: int, value: int) -> int:
+    """The last day of the plateau from ``start`` on, on which ``value`` units are free."""
+    if start != 0:
+        return last_below(s.tree[il], value + 1)
+    end = s.now[il, NOW_END]
+    if end == UNKNOWN:
+        end = s.now[il, NOW_END] = last_below(s.tree[il], value + 1)
+    return int(end)

@@ -18,6 +18,10 @@ from promiseplan.engine.fast.compiled import Fields, define, jit, register
 EPS = 1e-9
 NONE = -1
 """No day: cannot be done."""
+UNKNOWN = -2
+"""Not known yet."""
+NOW_FREE, NOW_END = 0, 1
+"""The fields of ``State.now``."""
 
 # counters
 VERSION, NUMBERS, LOG, PRODUCTIONS, TRANSFERS, NODES, SHIPPING, OPTIONS, TAKEN = range(9)
@@ -40,10 +44,11 @@ CODE_STOCK, CODE_LEAD_TIME, CODE_CAPACITY, CODE_MATERIAL = range(4)
 class State(NamedTuple):
     tree: Ints
     """Per item-location, projected stock over time as a segment tree (``availability``)."""
-    free_now: Ints
-    """Per item-location, the units free from day 0 on: each tree's root, kept beside the
-    trees in 8 bytes per item-location (most searches start at day 0 and end there, and a
-    tree's first line is a miss in every cache)."""
+    now: Ints
+    """Per item-location, in 16 bytes beside its tree: the units free from day 0 on (the
+    tree's root, ``NOW_FREE``) and the last day of that first plateau (``NOW_END``: the last
+    day whose projected stock is below them + 1), or UNKNOWN until a search asks after a change.
+    Most searches start at day 0, and a tree's first lines are a miss in every cache."""
     hours: Floats
     lane_units: Ints
     shipped: Ints
@@ -115,7 +120,7 @@ def new_state(arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16
     frames = 1024
     return State(
         tree=tree,
-        free_now=tree[:, 1, MIN].copy(),
+        now=np.stack([tree[:, 1, MIN], np.full(rows, UNKNOWN, dtype=np.int64)], axis=1),
         hours=np.zeros((arrays.res_hours.shape[0], days)),
         lane_units=np.zeros((arrays.dl_location.shape[0], days), dtype=np.int64),
         shipped=np.zeros((arrays.n_locations, days), dtype=np.int64),
@@ -186,7 +191,7 @@ def free(s: State, il: int, day: int) -> int:
     """The units of item-location ``il`` that can be taken on ``day`` without any later day
     going below zero."""
     if day == 0:
-        return int(s.free_now[il])
+        return int(s.now[il, NOW_FREE])
     return free_at(s.tree[il], day)
 
 
@@ -200,7 +205,8 @@ def add(s: State, il: int, day: int, quantity: int) -> None:
 def _add(s: State, il: int, day: int, quantity: int) -> None:
     tree = s.tree[il]
     add_from(tree, day, quantity)
-    s.free_now[il] = tree[1, MIN]
+    s.now[il, NOW_FREE] = tree[1, MIN]
+    s.now[il, NOW_END] = UNKNOWN
 
 
 @jit
