@@ -60,7 +60,7 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
             if progress is not None:
                 progress(stop, total)
     purchases, hours = state.purchases, state.hours
-    del state, ref  # memory: the stock trees are not needed for the tables
+    del state, ref  # memory: the rows of stock are not needed for the tables
     return _plan_of(problem, book, indexed, purchases, hours, parts, keys)
 
 

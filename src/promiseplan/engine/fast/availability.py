@@ -1,24 +1,26 @@
-"""Stock of one item at one location over time, as a segment tree over projected stock.
+"""Stock of one item at one location over time, in blocks of eight days.
 
 Projected stock ``P[d]`` is everything that arrived up to day ``d`` less everything taken up to
 it. The units free on day ``d`` (takeable without any later day going below zero) are
-``min(P[d:])``. One tree per item-location answers, each in O(log horizon):
+``min(P[d:])``. Each item-location has a row of ``stock`` (``blocks`` blocks of eight days) that
+answers:
 
 - ``free_at(d)``: the units free on day ``d``;
 - ``last_below(q)``: the last day with ``P < q``, so the earliest day ``q`` units are free is the
   next one (free stock never decreases over time);
-- ``add_from(d, q)``: ``q`` units arrive (or, negative, are taken) on day ``d``.
+- ``add_from(d, q)``: ``q`` units arrive (or, negative, are taken) on day ``d``;
+- ``lowest()``: the units free from day 0 on.
 
-Layout per row: ``tree[v, MIN]`` for nodes ``v`` from 1 (the root); leaves start at ``size`` (a
-power of two at least the number of days). Leaves past the horizon repeat the horizon's projected
-stock (every change on a day within the horizon reaches them too), so they never lower a minimum
-and ``last_below`` answers a day past the horizon only where the horizon's day would be its
-answer. An item-location that nothing arrives at is all zeros: its row is never written, and its
-memory never touched, until a decision changes it.
-``tree[v, MIN]`` is the minimum of the subtree counting the additions made at ``v`` and below,
-``tree[v, PENDING]`` the addition made to the whole subtree of internal node ``v`` (still to be
-counted by its descendants). A node's two numbers share a cache line: a walk from the root
-reads one line per level, and the trees of every item-location are far larger than the caches.
+Layout of a row: the minimum of ``P`` over each block (``blocks`` numbers), then an addition
+made to each whole block and not yet counted in its days (``blocks`` numbers), then the days
+(eight per block, one cache line). Every operation reads one block of days and the row's block
+summaries, whose addresses are known at once: their cache misses overlap, where a walk down a
+tree waits for one line after the other (the rows of a million order lines are far larger than
+the caches). Days past the horizon repeat the horizon's projected stock (every change within the
+horizon reaches them too), so they never lower a minimum and ``last_below`` answers a day past
+the horizon only where the horizon's day would be its answer. An item-location that nothing
+arrives at is all zeros: its row is never written, and its memory never touched, until a
+decision changes it.
 """
 
 from __future__ import annotations
@@ -30,29 +32,30 @@ import numpy as np
 from promiseplan.engine.fast.arrays import Array, Ints
 from promiseplan.engine.fast.compiled import jit
 
-ABSENT = 1 << 60
-"""More than any projected stock: the minimum of no days."""
+BLOCK = 8
+"""Days per block: one cache line of int64."""
 
 
-MIN, PENDING = 0, 1
+def row_blocks(days: int) -> int:
+    """Blocks per row for ``days`` days, a multiple of four so that rows (ten numbers per
+    block) start on a cache line."""
+    blocks = -(-days // BLOCK)
+    return -(-blocks // 4) * 4
 
 
-def build_trees(rows: int, days: int, arrivals: Ints) -> Ints:
-    """The trees of ``rows`` item-locations over ``days`` days, from ``arrivals`` (rows of
+def build_stock(rows: int, days: int, arrivals: Ints) -> Ints:
+    """The rows of ``rows`` item-locations over ``days`` days, from ``arrivals`` (rows of
     item-location, day, units)."""
-    size = 1
-    while size < days:
-        size *= 2
-    tree = _zeros_populated((rows, 2 * size, 2))
+    stock = _zeros_populated((rows, 10 * row_blocks(days)))
     at = np.lexsort((arrivals[:, 1], arrivals[:, 0]))
-    _fill_trees(arrivals[at], tree)
-    return tree
+    _fill(arrivals[at], stock)
+    return stock
 
 
 def _zeros_populated(shape: tuple[int, ...]) -> Ints:
     """Zeros whose memory the kernel maps in one call (MAP_POPULATE) rather than one page fault
-    at a time as the trees are first written: about ten times faster for the gigabyte of trees
-    of a million order lines on a virtual machine (each first touch of a page costs there)."""
+    at a time as the rows are first written: about ten times faster for the rows of a million
+    order lines on a virtual machine (each first touch of a page costs there)."""
     size = int(np.prod(shape)) * 8
     if size == 0 or not hasattr(mmap, "MAP_POPULATE"):
         return np.zeros(shape, dtype=np.int64)
@@ -62,81 +65,91 @@ def _zeros_populated(shape: tuple[int, ...]) -> Ints:
 
 
 @jit
-def _fill_trees(arrivals: Array, tree: Array) -> None:
-    """The trees of the item-locations in ``arrivals`` (sorted by item-location and day), one
-    row at a time (a row's tree fits in the fastest cache); the other rows stay zero."""
-    size = tree.shape[1] // 2
+def _fill(arrivals: Array, stock: Array) -> None:
+    """The rows of the item-locations in ``arrivals`` (sorted by item-location and day); the
+    other rows stay zero."""
+    blocks = stock.shape[1] // 10
+    first = 2 * blocks
     k, n = 0, arrivals.shape[0]
     while k < n:
-        row = arrivals[k, 0]
-        t = tree[row]
+        il = arrivals[k, 0]
         total = 0
-        for d in range(size):
-            while k < n and arrivals[k, 0] == row and arrivals[k, 1] <= d:
+        for d in range(BLOCK * blocks):
+            while k < n and arrivals[k, 0] == il and arrivals[k, 1] <= d:
                 total += arrivals[k, 2]
                 k += 1
-            t[size + d, MIN] = total
-        while k < n and arrivals[k, 0] == row:  # past the last leaf: never arrives
+            stock[il, first + d] = total
+        while k < n and arrivals[k, 0] == il:  # past the last day: never arrives
             k += 1
-        for v in range(size - 1, 0, -1):
-            left, right = t[2 * v, MIN], t[2 * v + 1, MIN]
-            t[v, MIN] = left if left < right else right
+        for b in range(blocks):
+            stock[il, b] = _block_min(stock, il, first + BLOCK * b, 0)
 
 
 @jit
-def free_at(tree: Array, day: int) -> int:
+def _block_min(stock: Array, il: int, at: int, lift: int) -> int:
+    low = stock[il, at]
+    for x in range(at + 1, at + BLOCK):
+        value = stock[il, x]
+        if value < low:
+            low = value
+    return int(low + lift)
+
+
+@jit
+def free_at(stock: Array, il: int, day: int) -> int:
     """The minimum of projected stock from ``day`` to the horizon."""
-    size = tree.shape[0] // 2
-    v, low, high = 1, 0, size
-    added = 0
-    best = ABSENT
-    while v < size:
-        added += tree[v, PENDING]
-        middle = (low + high) // 2
-        if day < middle:
-            right = tree[2 * v + 1, MIN] + added
-            if right < best:
-                best = right
-            v, high = 2 * v, middle
-        else:
-            v, low = 2 * v + 1, middle
-    leaf = tree[v, MIN] + added
-    return int(leaf if leaf < best else best)
+    blocks = stock.shape[1] // 10
+    b = day // BLOCK
+    at = 2 * blocks + day
+    end = 2 * blocks + BLOCK * (b + 1)
+    low = stock[il, at]
+    for x in range(at + 1, end):
+        value = stock[il, x]
+        if value < low:
+            low = value
+    low += stock[il, blocks + b]
+    for c in range(b + 1, blocks):
+        value = stock[il, c]
+        if value < low:
+            low = value
+    return int(low)
 
 
 @jit
-def last_below(tree: Array, bound: int) -> int:
+def lowest(stock: Array, il: int) -> int:
+    """The minimum of projected stock over the whole horizon: the units free from day 0 on."""
+    blocks = stock.shape[1] // 10
+    low = stock[il, 0]
+    for c in range(1, blocks):
+        value = stock[il, c]
+        if value < low:
+            low = value
+    return int(low)
+
+
+@jit
+def last_below(stock: Array, il: int, bound: int) -> int:
     """The last day whose projected stock is below ``bound``, or -1."""
-    size = tree.shape[0] // 2
-    if tree[1, MIN] >= bound:
-        return -1
-    v = 1
-    added = 0
-    while v < size:
-        added += tree[v, PENDING]
-        v = 2 * v + 1 if tree[2 * v + 1, MIN] + added < bound else 2 * v
-    return int(v - size)
+    blocks = stock.shape[1] // 10
+    for b in range(blocks - 1, -1, -1):
+        if stock[il, b] < bound:
+            first = 2 * blocks + BLOCK * b
+            lift = stock[il, blocks + b]
+            for x in range(first + BLOCK - 1, first - 1, -1):
+                if stock[il, x] + lift < bound:
+                    return int(x - 2 * blocks)
+    return -1
 
 
 @jit
-def add_from(tree: Array, day: int, quantity: int) -> None:
+def add_from(stock: Array, il: int, day: int, quantity: int) -> None:
     """Projected stock from ``day`` on changes by ``quantity``."""
-    size = tree.shape[0] // 2
-    v, low, high = 1, 0, size
-    while day > low:
-        middle = (low + high) // 2
-        if day < middle:
-            right = 2 * v + 1
-            tree[right, MIN] += quantity
-            if right < size:
-                tree[right, PENDING] += quantity
-            v, high = 2 * v, middle
-        else:
-            v, low = 2 * v + 1, middle
-    tree[v, MIN] += quantity
-    if v < size:
-        tree[v, PENDING] += quantity
-    while v > 1:
-        v //= 2
-        left, right = tree[2 * v, MIN], tree[2 * v + 1, MIN]
-        tree[v, MIN] = (left if left < right else right) + tree[v, PENDING]
+    blocks = stock.shape[1] // 10
+    b = day // BLOCK
+    first = 2 * blocks + BLOCK * b
+    for x in range(2 * blocks + day, first + BLOCK):
+        stock[il, x] += quantity
+    stock[il, b] = _block_min(stock, il, first, stock[il, blocks + b])
+    for c in range(b + 1, blocks):
+        stock[il, c] += quantity
+        stock[il, blocks + c] += quantity

@@ -429,8 +429,8 @@ def sources(
 def plateau_end(s: State, il: int, start: int, value: int) -> int:
     """The last day of the plateau from ``start`` on, on which ``value`` units are free."""
     if start != 0:
-        return last_below(s.tree[il], value + 1)
+        return last_below(s.stock, il, value + 1)
     end = s.now[il, NOW_END]
     if end == UNKNOWN:
-        end = s.now[il, NOW_END] = last_below(s.tree[il], value + 1)
+        end = s.now[il, NOW_END] = last_below(s.stock, il, value + 1)
     return int(end)

@@ -12,7 +12,7 @@ import numpy as np
 from numba.experimental import structref
 
 from promiseplan.engine.fast.arrays import Arrays, Floats, Ints
-from promiseplan.engine.fast.availability import MIN, add_from, build_trees, free_at
+from promiseplan.engine.fast.availability import add_from, build_stock, free_at, lowest
 from promiseplan.engine.fast.compiled import Fields, define, jit, register
 
 EPS = 1e-9
@@ -42,13 +42,13 @@ CODE_STOCK, CODE_LEAD_TIME, CODE_CAPACITY, CODE_MATERIAL = range(4)
 
 
 class State(NamedTuple):
-    tree: Ints
-    """Per item-location, projected stock over time as a segment tree (``availability``)."""
+    stock: Ints
+    """Per item-location, projected stock over time in blocks of days (``availability``)."""
     now: Ints
-    """Per item-location, in 16 bytes beside its tree: the units free from day 0 on (the
-    tree's root, ``NOW_FREE``) and the last day of that first plateau (``NOW_END``: the last
-    day whose projected stock is below them + 1), or UNKNOWN until a search asks after a change.
-    Most searches start at day 0, and a tree's first lines are a miss in every cache."""
+    """Per item-location, in 16 bytes beside its stock: the units free from day 0 on
+    (``NOW_FREE``) and the last day of that first plateau (``NOW_END``: the last day whose
+    projected stock is below them + 1), or UNKNOWN until a search asks after a change. Most
+    searches start at day 0, and a row of stock is a miss in every cache."""
     hours: Floats
     lane_units: Ints
     shipped: Ints
@@ -116,11 +116,11 @@ def new_state(arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16
     """The state before any decision: ``arrivals`` (item-location, day, units) at ``rows``
     item-locations."""
     days = arrays.last + 1
-    tree = build_trees(rows, days, arrivals)
+    stock = build_stock(rows, days, arrivals)
     frames = 1024
     return State(
-        tree=tree,
-        now=np.stack([tree[:, 1, MIN], np.full(rows, UNKNOWN, dtype=np.int64)], axis=1),
+        stock=stock,
+        now=np.stack([_lowest(stock), np.full(rows, UNKNOWN, dtype=np.int64)], axis=1),
         hours=np.zeros((arrays.res_hours.shape[0], days)),
         lane_units=np.zeros((arrays.dl_location.shape[0], days), dtype=np.int64),
         shipped=np.zeros((arrays.n_locations, days), dtype=np.int64),
@@ -166,6 +166,14 @@ def _cache_lines(rows: int, value: int) -> Ints:
 
 
 @jit
+def _lowest(stock: Ints) -> Ints:
+    low = np.empty(stock.shape[0], dtype=np.int64)
+    for il in range(stock.shape[0]):
+        low[il] = lowest(stock, il)
+    return low
+
+
+@jit
 def full(n: int, capacity: int) -> None:
     if n >= capacity:
         raise RuntimeError("an order needs more working space than the fast engine has")
@@ -192,7 +200,7 @@ def free(s: State, il: int, day: int) -> int:
     going below zero."""
     if day == 0:
         return int(s.now[il, NOW_FREE])
-    return free_at(s.tree[il], day)
+    return free_at(s.stock, il, day)
 
 
 @jit
@@ -203,9 +211,8 @@ def add(s: State, il: int, day: int, quantity: int) -> None:
 
 @jit
 def _add(s: State, il: int, day: int, quantity: int) -> None:
-    tree = s.tree[il]
-    add_from(tree, day, quantity)
-    s.now[il, NOW_FREE] = tree[1, MIN]
+    add_from(s.stock, il, day, quantity)
+    s.now[il, NOW_FREE] = lowest(s.stock, il)
     s.now[il, NOW_END] = UNKNOWN
 
 
