@@ -16,7 +16,7 @@ import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.book import OrderBook, book_of
-from promiseplan.engine.fast.decide import ROW_FIELDS, decide_orders
+from promiseplan.engine.fast.decide import R_KIND, decide_orders
 from promiseplan.engine.fast.plans import plans_of_arrays
 from promiseplan.engine.fast.reasons import Reasons
 from promiseplan.engine.fast.state import new_state, reference
@@ -68,6 +68,8 @@ class Decided(NamedTuple):
     """What ``decide_orders`` decided for a chunk of orders, its reasons written."""
 
     rows: Array
+    """The schedule rows' fields before ``R_KIND`` (what the tables read; the rest was for the
+    reasons)."""
     row_cost: Array
     made: Array
     made_hours: Array
@@ -77,7 +79,8 @@ class Decided(NamedTuple):
 
 def _with_reasons(writer: Reasons, decided: tuple[Array, ...]) -> Decided:
     rows, row_cost, nodes, values, made, made_hours, moved = decided
-    return Decided(rows, row_cost, made, made_hours, moved, writer.write(rows, nodes, values))
+    reasons = writer.write(rows, nodes, values)
+    return Decided(rows[:, :R_KIND].copy(), row_cost, made, made_hours, moved, reasons)
 
 
 def assemble(
@@ -105,7 +108,7 @@ def _plan_of(
 ) -> Plan:
     """``parts`` is emptied: its arrays are large. The procurement, production and transfer
     tables are built in a second thread while this one builds the schedule's."""
-    rows = _concatenated([p.rows for p in parts], (0, ROW_FIELDS), np.int64)
+    rows = _concatenated([p.rows for p in parts], (0, R_KIND), np.int64)
     row_cost = _concatenated([p.row_cost for p in parts], (0,), np.float64)
     made = _concatenated([p.made for p in parts], (0, 6), np.int64)
     made_hours = _concatenated([p.made_hours for p in parts], (0,), np.float64)
