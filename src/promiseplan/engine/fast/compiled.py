@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
+from llvmlite import ir
 from numba import types
+from numba.core import cgutils
 from numba.core.datamodel import models
 from numba.core.datamodel.registry import default_manager
 from numba.core.extending import (
@@ -202,6 +204,45 @@ def define(proxy: type, struct_type: type[Fields], fields: list[str]) -> None:
     exec(source, namespace)  # numba overloads need a function of the fields' names
     overload(proxy)(cast(Callable[..., Any], namespace["constructor"]))
     structref.define_boxing(struct_type, proxy)
+
+
+@intrinsic
+def _prefetch(typingctx: Any, array: Any, row: Any, column: Any) -> Any:
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        kind = signature.args[0]
+        view = context.make_array(kind)(context, builder, args[0])
+        at = cgutils.get_item_pointer2(
+            context,
+            builder,
+            data=view.data,
+            shape=cgutils.unpack_tuple(builder, view.shape),
+            strides=cgutils.unpack_tuple(builder, view.strides),
+            layout=kind.layout,
+            inds=[
+                context.cast(builder, x, t, types.intp)
+                for x, t in zip(args[1:], signature.args[1:], strict=True)
+            ],
+            wraparound=False,
+            boundscheck=False,
+        )
+        byte = ir.IntType(8).as_pointer()
+        word = ir.IntType(32)
+        read, keep_in_all_caches, data = word(0), word(3), word(1)
+        function = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(ir.VoidType(), [byte, word, word, word]),
+            "llvm.prefetch.p0",
+        )
+        builder.call(function, [builder.bitcast(at, byte), read, keep_in_all_caches, data])
+        return context.get_dummy_value()
+
+    return types.void(array, row, column), codegen
+
+
+prefetch = cast(Callable[[Any, int, int], None], _prefetch)
+"""Ask the processor to bring the cache line of ``array[row, column]`` (a 2-d array) into its
+caches, and go on at once: the misses of several rows needed soon then overlap instead of
+following one another."""
 
 
 def jit(function: F) -> F:

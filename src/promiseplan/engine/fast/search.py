@@ -11,7 +11,7 @@ import math
 
 from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.availability import last_below
-from promiseplan.engine.fast.compiled import jit
+from promiseplan.engine.fast.compiled import jit, prefetch
 from promiseplan.engine.fast.memo import recall, remember
 from promiseplan.engine.fast.state import (
     EPS,
@@ -210,6 +210,7 @@ def _earliest(
                 fr[E_BEST] = NONE
                 fr[E_STAGE] = 0
                 fr[E_ASKED] = NONE
+                _prefetch_sources(a, s, il)
                 loc = il % L
                 fr[E_K] = a.tr_ptr[loc]
                 phase = SOURCES
@@ -307,6 +308,23 @@ def _earliest(
 
 
 @jit
+def _prefetch_sources(a: Arrays, s: State, il: int) -> None:
+    """What the search reads first of every item-location ``il``'s units can come from."""
+    L = a.n_locations
+    loc, item = il % L, il // L
+    last_block = s.stock.shape[1] // 10 - 1  # the minima read first (see ``last_below``)
+    for k in range(a.tr_ptr[loc], a.tr_ptr[loc + 1]):
+        src = item * L + a.tr_source[k]
+        prefetch(s.now, src, 0)
+        prefetch(s.stock, src, last_block)
+    for op in range(a.op_ptr[il], a.op_ptr[il + 1]):
+        for c in range(a.bom_ptr[op], a.bom_ptr[op + 1]):
+            component = a.bom_item[c] * L + loc
+            prefetch(s.now, component, 0)
+            prefetch(s.stock, component, last_block)
+
+
+@jit
 def _transfer_arrival(a: Arrays, fr: Array, k: int, there: int) -> None:
     """The frame's best day, from transfer lane ``k`` whose source has the units on ``there``."""
     if there == NONE:
@@ -381,6 +399,7 @@ def sources(
     above ``il`` and ``path[depth]`` is ``il``."""
     L = a.n_locations
     loc, item = il % L, il // L
+    _prefetch_sources(a, s, il)
     base = s.counts[OPTIONS]
     asked, there = NONE, NONE  # lanes from one location in several modes ask the same
     for k in range(a.tr_ptr[loc], a.tr_ptr[loc + 1]):
