@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 from numba.experimental import structref
 
 from promiseplan.engine.fast.compiled import Fields, define, jit, register
@@ -211,8 +212,12 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
     lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions] + [0]
     """The last region is every region no lane reaches (an online order may name one)."""
 
-    requested = np.asarray([-1 if r is None else r for r in book.requested], dtype=np.int64)
-    item_index = np.asarray([item_of[i] for i in book.line_items], dtype=np.int64)
+    requested = pl.Series(book.requested, dtype=pl.Int64)
+    item_index = (
+        pl.Series(book.line_items, dtype=pl.String)
+        .replace_strict(items, range(len(items)), return_dtype=pl.Int64)
+        .to_numpy(writable=True)
+    )
     events = [(il(*key), day, units) for key, at in problem.stock.items() for day, units in at]
     arrivals = np.asarray(events, dtype=np.int64).reshape(-1, 3)
     arrivals = arrivals[arrivals[:, 1] < days]
@@ -262,12 +267,12 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         dl_cost=_float([lane.cost_per_unit for lane in lanes]),
         dl_capacity=_int([_limit(lane.capacity_per_day) for lane in lanes]),
         or_region=_int([region_of[r] for r in book.regions]),
-        or_requested=np.where(
-            _int([r is not None for r in book.requested]) == 1, requested, 0
-        ).astype(np.int64),
-        or_has_requested=_int([r is not None for r in book.requested]),
+        or_requested=requested.fill_null(0).to_numpy(writable=True),
+        or_has_requested=requested.is_not_null().cast(pl.Int64).to_numpy(writable=True),
         or_complete=book.complete.astype(np.int64),
-        or_max_late=_int([_limit(m) for m in book.max_late]),
+        or_max_late=(
+            pl.Series(book.max_late, dtype=pl.Int64).fill_null(NO_LIMIT).to_numpy(writable=True)
+        ),
         or_modes=_int([masks[m] for m in book.modes]),
         or_line_ptr=book.line_ptr.astype(np.int64),
         ln_item=item_index,
