@@ -128,6 +128,12 @@ def lowest(stock: Array, il: int) -> int:
 
 
 @jit
+def read_first(stock: Array) -> int:
+    """The column a search reads first of a row: the last block's minimum (``last_below``)."""
+    return int(stock.shape[1] // 10 - 1)
+
+
+@jit
 def last_below(stock: Array, il: int, bound: int) -> int:
     """The last day whose projected stock is below ``bound``, or -1."""
     blocks = stock.shape[1] // 10

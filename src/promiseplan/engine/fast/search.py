@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from promiseplan.engine.fast.arrays import Array, Arrays
-from promiseplan.engine.fast.availability import last_below
+from promiseplan.engine.fast.availability import last_below, read_first
 from promiseplan.engine.fast.compiled import jit, prefetch
 from promiseplan.engine.fast.memo import recall, remember
 from promiseplan.engine.fast.state import (
@@ -309,10 +309,11 @@ def _earliest(
 
 @jit
 def _prefetch_sources(a: Arrays, s: State, il: int) -> None:
-    """What the search reads first of every item-location ``il``'s units can come from."""
+    """Ask the processor for what the search reads first of each item-location that ``il``'s
+    units can come from (its transfer sources and components)."""
     L = a.n_locations
     loc, item = il % L, il // L
-    last_block = s.stock.shape[1] // 10 - 1  # the minima read first (see ``last_below``)
+    last_block = read_first(s.stock)
     for k in range(a.tr_ptr[loc], a.tr_ptr[loc + 1]):
         src = item * L + a.tr_source[k]
         prefetch(s.now, src, 0)
