@@ -124,6 +124,14 @@ def evaluate(
 
 
 @jit
+def _dearer(a: Arrays, lane: int, cost: float) -> bool:
+    """Whether every way over ``lane`` costs more per unit than ``cost``, rounded as the ways
+    are compared: its own cost per unit is the least it can cost (the supply a way makes costs
+    nothing or more), with a margin far above the rounding and the floating-point error."""
+    return bool(a.dl_cost[lane] > cost + 1e-6 * max(1.0, abs(cost)))
+
+
+@jit
 def _cheaper(a: Arrays, x: Array, cx: float, y: Array, cy: float) -> bool:
     """Cheapest key: cost, arrival, location, mode."""
     rx, ry = rounded(cx), rounded(cy)
@@ -173,6 +181,8 @@ def best(
     trial_cost = np.zeros(1)
     for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
         if not _allowed(a, order, lane):
+            continue
+        if found_on_time and _dearer(a, lane, costs[slot]):
             continue
         if not evaluate(a, s, item, quantity, lane, target, trial, trial_cost, 0):
             continue
@@ -464,6 +474,8 @@ def _fill(
         found = False
         for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
             if not _allowed(a, order, lane):
+                continue
+            if found and _dearer(a, lane, costs[0]):
                 continue
             if not most_by(a, s, item, left, lane, target, trial, costs, 1):
                 continue
