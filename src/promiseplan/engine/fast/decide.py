@@ -132,6 +132,15 @@ def _dearer(a: Arrays, lane: int, cost: float) -> bool:
 
 
 @jit
+def _later(a: Arrays, s: State, item: int, quantity: int, lane: int, arrival: int) -> bool:
+    """Whether every way over ``lane`` arrives after ``arrival``: none ships before the units
+    can be there."""
+    il = item * a.n_locations + a.dl_location[lane]
+    available = earliest(a, s, il, quantity, s.root, 0)
+    return available == NONE or available + a.dl_transit[lane] > arrival
+
+
+@jit
 def _cheaper(a: Arrays, x: Array, cx: float, y: Array, cy: float) -> bool:
     """Cheapest key: cost, arrival, location, mode."""
     rx, ry = rounded(cx), rounded(cy)
@@ -183,6 +192,8 @@ def best(
         if not _allowed(a, order, lane):
             continue
         if found_on_time and _dearer(a, lane, costs[slot]):
+            continue
+        if found and not found_on_time and _later(a, s, item, quantity, lane, way[W_ARRIVAL]):
             continue
         if not evaluate(a, s, item, quantity, lane, target, trial, trial_cost, 0):
             continue
