@@ -528,6 +528,8 @@ def _split(
         for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
             if not _allowed(a, order, lane):
                 continue
+            if date != NONE and _later(a, s, item, 1, lane, date - 1):
+                continue
             if evaluate(a, s, item, 1, lane, EARLIEST, trial, costs, 0) and (
                 date == NONE or trial[W_ARRIVAL] < date
             ):
