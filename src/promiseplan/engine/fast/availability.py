@@ -34,11 +34,13 @@ from promiseplan.engine.fast.compiled import jit
 
 BLOCK = 8
 """Days per block: one cache line of int64."""
+PER_BLOCK = 2 + BLOCK
+"""Numbers per block in a row: its minimum, its pending addition and its days."""
 
 
 def row_blocks(days: int) -> int:
-    """Blocks per row for ``days`` days, a multiple of four so that rows (ten numbers per
-    block) start on a cache line."""
+    """Blocks per row for ``days`` days, a multiple of four so that rows (``PER_BLOCK``
+    numbers per block) start on a cache line."""
     blocks = -(-days // BLOCK)
     return -(-blocks // 4) * 4
 
@@ -46,7 +48,7 @@ def row_blocks(days: int) -> int:
 def build_stock(rows: int, days: int, arrivals: Ints) -> Ints:
     """The rows of ``rows`` item-locations over ``days`` days, from ``arrivals`` (rows of
     item-location, day, units)."""
-    stock = _zeros_populated((rows, 10 * row_blocks(days)))
+    stock = _zeros_populated((rows, PER_BLOCK * row_blocks(days)))
     at = np.lexsort((arrivals[:, 1], arrivals[:, 0]))
     _fill(arrivals[at], stock)
     return stock
@@ -68,7 +70,7 @@ def _zeros_populated(shape: tuple[int, ...]) -> Ints:
 def _fill(arrivals: Array, stock: Array) -> None:
     """The rows of the item-locations in ``arrivals`` (sorted by item-location and day); the
     other rows stay zero."""
-    blocks = stock.shape[1] // 10
+    blocks = stock.shape[1] // PER_BLOCK
     first = 2 * blocks
     k, n = 0, arrivals.shape[0]
     while k < n:
@@ -98,7 +100,7 @@ def _block_min(stock: Array, il: int, at: int, lift: int) -> int:
 @jit
 def free_at(stock: Array, il: int, day: int) -> int:
     """The minimum of projected stock from ``day`` to the horizon."""
-    blocks = stock.shape[1] // 10
+    blocks = stock.shape[1] // PER_BLOCK
     b = day // BLOCK
     at = 2 * blocks + day
     end = 2 * blocks + BLOCK * (b + 1)
@@ -118,7 +120,7 @@ def free_at(stock: Array, il: int, day: int) -> int:
 @jit
 def lowest(stock: Array, il: int) -> int:
     """The minimum of projected stock over the whole horizon: the units free from day 0 on."""
-    blocks = stock.shape[1] // 10
+    blocks = stock.shape[1] // PER_BLOCK
     low = stock[il, 0]
     for c in range(1, blocks):
         value = stock[il, c]
@@ -130,13 +132,13 @@ def lowest(stock: Array, il: int) -> int:
 @jit
 def read_first(stock: Array) -> int:
     """The column a search reads first of a row: the last block's minimum (``last_below``)."""
-    return int(stock.shape[1] // 10 - 1)
+    return int(stock.shape[1] // PER_BLOCK - 1)
 
 
 @jit
 def last_below(stock: Array, il: int, bound: int) -> int:
     """The last day whose projected stock is below ``bound``, or -1."""
-    blocks = stock.shape[1] // 10
+    blocks = stock.shape[1] // PER_BLOCK
     for b in range(blocks - 1, -1, -1):
         if stock[il, b] < bound:
             first = 2 * blocks + BLOCK * b
@@ -150,7 +152,7 @@ def last_below(stock: Array, il: int, bound: int) -> int:
 @jit
 def add_from(stock: Array, il: int, day: int, quantity: int) -> None:
     """Projected stock from ``day`` on changes by ``quantity``."""
-    blocks = stock.shape[1] // 10
+    blocks = stock.shape[1] // PER_BLOCK
     b = day // BLOCK
     first = 2 * blocks + BLOCK * b
     for x in range(2 * blocks + day, first + BLOCK):
