@@ -191,7 +191,9 @@ def best(
     for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
         if not _allowed(a, order, lane):
             continue
-        if found_on_time and _dearer(a, lane, costs[slot]):
+        if found_on_time and (
+            _dearer(a, lane, costs[slot]) or _later(a, s, item, quantity, lane, target)
+        ):
             continue
         if found and not found_on_time and _later(a, s, item, quantity, lane, way[W_ARRIVAL]):
             continue
@@ -487,6 +489,8 @@ def _fill(
             if not _allowed(a, order, lane):
                 continue
             if found and _dearer(a, lane, costs[0]):
+                continue
+            if _later(a, s, item, 1, lane, target):  # not even one unit arrives by target
                 continue
             if not most_by(a, s, item, left, lane, target, trial, costs, 1):
                 continue
