@@ -130,10 +130,11 @@ def plans_of_arrays(
 
 def _rounded(values: Array) -> pl.Series:
     """``round(x, 6)`` of every value, as Python rounds it (numpy's rounding can differ in the
-    last place); rounded once per distinct value."""
-    unique, inverse = np.unique(values.astype(np.float64).view(np.int64), return_inverse=True)
-    rounded = [round(x, 6) for x in unique.view(np.float64).tolist()]
-    return pl.Series(rounded, dtype=pl.Float64).gather(inverse)
+    last place); rounded once per distinct value (by its bits: -0.0 stays -0.0)."""
+    bits = pl.Series(values.astype(np.float64).view(np.int64))
+    unique = bits.unique()
+    rounded = [round(x, 6) for x in unique.to_numpy().view(np.float64).tolist()]
+    return bits.replace_strict(unique, pl.Series(rounded, dtype=pl.Float64))
 
 
 def _transfer_cost(indexed: Indexed, moved: Array) -> float:

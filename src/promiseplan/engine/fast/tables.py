@@ -154,7 +154,20 @@ def schedule_tables(
         "reason",
     )
     regions = pl.Series(book.regions, dtype=pl.String)
-    delivered = frame.filter(pl.col("confirmed"))
+    delivered = frame.select(
+        "order_index",
+        "item",
+        "ship_from",
+        "mode",
+        "quantity",
+        "ship",
+        "arrival",
+        "order",
+        "order_rank",
+        "item_index",
+        "location_index",
+        "mode_index",
+    ).filter(frame["confirmed"])  # without the reasons, which are long
     deliveries = (
         delivered.select(
             pl.lit("delivery").alias("kind"),
@@ -184,7 +197,7 @@ def schedule_tables(
         units_ordered=int(frame["quantity"].sum()),
         units_confirmed=int(rows[confirmed, R_QTY].sum()),
         units_unconfirmed=int(rows[~confirmed, R_QTY].sum()),
-        transit_cost=sum(frame["transit_cost"].to_list()),
+        transit_cost=_sum_in_order(row_cost),
         order_lines=len(book.line_ids),
     )
     changes = None
@@ -211,6 +224,12 @@ def schedule_tables(
         changes,
         plans(),
     )
+
+
+def _sum_in_order(values: Array) -> float:
+    """``sum`` of the values one after the other, as the reference engine adds them up (numpy's
+    ``sum`` adds pairwise, which can differ in the last place)."""
+    return float(np.cumsum(values)[-1]) if len(values) else 0
 
 
 def _orders(
