@@ -97,8 +97,6 @@ class Arrays(NamedTuple):
     or_line_ptr: Ints
     ln_item: Ints
     ln_quantity: Ints
-    zobrist: Ints
-    """A random 64-bit number per item-location: visited sets hash to their xor."""
 
 
 @register
@@ -277,9 +275,6 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         or_line_ptr=book.line_ptr.astype(np.int64),
         ln_item=item_index,
         ln_quantity=book.line_quantity.astype(np.int64),
-        zobrist=np.random.default_rng(20261125).integers(
-            np.iinfo(np.int64).min, np.iinfo(np.int64).max, n_il, dtype=np.int64
-        ),
     )
     return Indexed(
         arrays,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.availability import last_below, read_first
 from promiseplan.engine.fast.compiled import jit, prefetch
@@ -121,18 +123,30 @@ def on_path(path: Array, depth: int, il: int) -> bool:
 
 
 @jit
-def chain_hash(a: Arrays, path: Array, depth: int, il: int) -> int:
-    """The memo's name for the chain above ``il``: the xor of the item-locations on it that
-    ``il``'s supply could reach (at locations that can ship to ``il``'s, directly or not, or at
-    its own). The earliest day depends on the chain only through them, so chains that differ
-    elsewhere share their answers."""
-    L = a.n_locations
-    here = il % L
+def chain_hash(a: Arrays, path: Array, places: Array, depth: int, here: int) -> int:
+    """The memo's name for the chain ``path[:depth]`` (at locations ``places[:depth]``) above
+    an item-location at ``here``: the xor of the item-locations on it that its supply could
+    reach (at locations that can ship to ``here``, directly or not, or at ``here``). The
+    earliest day depends on the chain only through them, so chains that differ elsewhere share
+    their answers."""
+    reach = a.loc_reach[here]
     value = 0
-    for k in range(depth):
-        if a.loc_reach[here, path[k] % L]:
-            value ^= a.zobrist[path[k]]
+    k = depth
+    while k > 0:  # a loop this short runs faster as it is than vectorised (a counted ``for``)
+        k -= 1
+        if reach[places[k]]:
+            value ^= _zobrist(path[k])
     return value
+
+
+@jit
+def _zobrist(il: int) -> int:
+    """A random 64-bit name of item-location ``il`` (splitmix64's mix of it): computed where a
+    table of them would be a cache miss per item-location on the chain."""
+    z = np.uint64(il) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return int(np.int64(z ^ (z >> np.uint64(31))))
 
 
 @jit
@@ -165,12 +179,14 @@ def _earliest(
         return 0
     f = s.eframes
     p = s.epath
+    places = s.eplace
+    L = a.n_locations
     for k in range(depth0):
         p[k] = path[k]
+        places[k] = path[k] % L
     top = 0
     f[0, E_IL], f[0, E_QTY], f[0, E_DEPTH], f[0, E_PHASE] = il0, quantity, depth0, START
     result = NONE
-    L = a.n_locations
     while True:
         fr = f[top]
         il, depth = fr[E_IL], fr[E_DEPTH]
@@ -182,7 +198,7 @@ def _earliest(
                 done = True
                 phase = KNOWN
             else:
-                fr[E_HASH] = chain_hash(a, p, depth, il)  # p[:depth] is the chain above il
+                fr[E_HASH] = chain_hash(a, p, places, depth, il % L) if depth > 0 else 0
                 known = recall(s, s.counts[VERSION], il, fr[E_QTY], fr[E_HASH])
                 if known != UNKNOWN:
                     result = known
@@ -293,7 +309,7 @@ def _earliest(
                     fr[E_START] = fr[E_END] + 1
                     phase = PLATEAU
                 else:
-                    p[depth] = il
+                    p[depth], places[depth] = il, loc
                     top += 1
                     full(top + 1, f.shape[0])
                     g = f[top]

@@ -68,6 +68,8 @@ class State(NamedTuple):
     """cost, hours."""
     eframes: Ints
     epath: Ints
+    eplace: Ints
+    """The location of each item-location on ``epath``."""
     sframes: Ints
     sframe_values: Floats
     spath: Ints
@@ -136,6 +138,7 @@ def new_state(arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16
         node_values=np.zeros((capacity * 4, 2)),
         eframes=np.zeros((frames, 16), dtype=np.int64),
         epath=np.zeros(frames + 1, dtype=np.int64),
+        eplace=np.zeros(frames + 1, dtype=np.int64),
         sframes=np.zeros((frames, 20), dtype=np.int64),
         sframe_values=np.zeros((frames, 2)),
         spath=np.zeros(frames + 1, dtype=np.int64),
