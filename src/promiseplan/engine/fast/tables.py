@@ -228,8 +228,9 @@ def schedule_tables(
 
 def _sum_in_order(values: Array) -> float:
     """``sum`` of the values one after the other, as the reference engine adds them up (numpy's
-    ``sum`` adds pairwise, which can differ in the last place)."""
-    return float(np.cumsum(values)[-1]) if len(values) else 0
+    ``sum`` adds pairwise, which can differ in the last place; ``sum`` starts from 0, which
+    turns a total of -0.0 into 0.0)."""
+    return 0.0 + float(np.cumsum(values)[-1]) if len(values) else 0
 
 
 def _orders(
