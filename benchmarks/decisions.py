@@ -1,0 +1,64 @@
+"""The fast engine's compiled decisions alone: their time and a digest of what they decided.
+
+    .venv/bin/python benchmarks/decisions.py [--lines 100000] [--reps 3]
+
+Builds the problem of a `scale` dataset (generated once into benchmarks/data/scale-N, seed 1),
+then decides every order from a new state, chunk by chunk as a run does, without writing the
+reasons or the tables, --reps times; prints the time of each repetition, the shortest, and a
+digest of the decided rows. Two versions of the engine that decide alike print the same digest,
+so a change meant to be faster without changing any decision can be checked on large datasets
+(run the code before with PYTHONPATH pointing at its checkout). On a shared virtual machine,
+compare versions only in alternating runs: the same code varies by 10 % or more within minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import time
+from pathlib import Path
+
+from promiseplan.dataset.load import load_dataset
+from promiseplan.engine.fast import CHUNK
+from promiseplan.engine.fast.arrays import index_problem
+from promiseplan.engine.fast.book import book_from_dataset
+from promiseplan.engine.fast.decide import decide_orders
+from promiseplan.engine.fast.state import new_state, reference
+from promiseplan.generate import generate
+from promiseplan.model.build import build_problem
+from promiseplan.pipeline import resolve_settings
+
+HERE = Path(__file__).parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=3)
+    arguments = parser.parse_args()
+    data = HERE / "data" / f"scale-{arguments.lines}"
+    if not (data / "order_lines.csv").exists():
+        generate("scale", data, arguments.lines, seed=1)
+    dataset = load_dataset(data)
+    settings = resolve_settings(dataset)
+    network = build_problem(dataset, settings, with_orders=False)
+    book = book_from_dataset(dataset, settings)
+    indexed = index_problem(network, book)
+    started = time.perf_counter()
+    decide_orders(indexed.ref, reference(new_state(indexed.arrays, 1, indexed.arrivals[:0])), 0, 0)
+    print(f"compiled code loaded (or compiled) in {time.perf_counter() - started:.2f} s")
+    chunks = [(first, min(first + CHUNK, len(book))) for first in range(0, len(book), CHUNK)]
+    times = []
+    for _ in range(arguments.reps):
+        state = reference(new_state(indexed.arrays, indexed.item_locations, indexed.arrivals))
+        digest = hashlib.sha256()
+        started = time.perf_counter()
+        for first, stop in chunks:
+            digest.update(decide_orders(indexed.ref, state, first, stop)[0].tobytes())
+        times.append(time.perf_counter() - started)
+        print(f"{len(book.line_ids)} lines: {times[-1]:.3f} s, rows {digest.hexdigest()[:16]}")
+    print(f"shortest of {arguments.reps}: {min(times):.3f} s")
+
+
+if __name__ == "__main__":
+    main()
