@@ -191,11 +191,11 @@ def best(
     for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
         if not _allowed(a, order, lane):
             continue
-        if found_on_time and (
-            _dearer(a, lane, costs[slot]) or _later(a, s, item, quantity, lane, target)
-        ):
+        if found_on_time and _dearer(a, lane, costs[slot]):
             continue
-        if found and not found_on_time and _later(a, s, item, quantity, lane, way[W_ARRIVAL]):
+        # in time, only ways in time are taken; until then, only ways arriving sooner
+        beat = target if found_on_time else way[W_ARRIVAL]
+        if found and _later(a, s, item, quantity, lane, beat):
             continue
         if not evaluate(a, s, item, quantity, lane, target, trial, trial_cost, 0):
             continue

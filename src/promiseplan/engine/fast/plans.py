@@ -154,5 +154,11 @@ def _transfer_cost(indexed: Indexed, moved: Array) -> float:
     for (src, dst, mode), costs in lane_costs.items():
         table[src, dst, mode, : len(costs)] = costs
     products = moved[:, 4:5] * table[moved[:, 1], moved[:, 2], moved[:, 3]]
-    products = products[~np.isnan(products)]  # row by row, lane by lane
-    return float(np.cumsum(products)[-1]) if len(products) else 0
+    return sum_in_order(products[~np.isnan(products)])  # row by row, lane by lane
+
+
+def sum_in_order(values: Array) -> float:
+    """``sum`` of the values one after the other, as the reference engine adds them up (numpy's
+    ``sum`` adds pairwise, which can differ in the last place; ``sum`` starts from 0, which
+    turns a total of -0.0 into 0.0)."""
+    return 0.0 + float(np.cumsum(values)[-1]) if len(values) else 0

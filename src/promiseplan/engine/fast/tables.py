@@ -22,7 +22,7 @@ from promiseplan.engine.fast.decide import (
     R_STATUS,
     UNCONFIRMED,
 )
-from promiseplan.engine.fast.plans import day_date
+from promiseplan.engine.fast.plans import day_date, sum_in_order
 from promiseplan.engine.plan import Plan, Plans, Summary, _changes, _frame, finish
 from promiseplan.model.build import line_sort_keys
 from promiseplan.model.problem import Problem
@@ -197,7 +197,7 @@ def schedule_tables(
         units_ordered=int(frame["quantity"].sum()),
         units_confirmed=int(rows[confirmed, R_QTY].sum()),
         units_unconfirmed=int(rows[~confirmed, R_QTY].sum()),
-        transit_cost=_sum_in_order(row_cost),
+        transit_cost=sum_in_order(row_cost),
         order_lines=len(book.line_ids),
     )
     changes = None
@@ -224,13 +224,6 @@ def schedule_tables(
         changes,
         plans(),
     )
-
-
-def _sum_in_order(values: Array) -> float:
-    """``sum`` of the values one after the other, as the reference engine adds them up (numpy's
-    ``sum`` adds pairwise, which can differ in the last place; ``sum`` starts from 0, which
-    turns a total of -0.0 into 0.0)."""
-    return 0.0 + float(np.cumsum(values)[-1]) if len(values) else 0
 
 
 def _orders(
