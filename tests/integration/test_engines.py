@@ -81,6 +81,20 @@ def test_both_engines_plan_generated_datasets_alike(
     _assert_same(reference.plan(problem), planned)
 
 
+def test_orders_decided_in_many_chunks_give_the_plan_of_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The schedule's rows are sorted chunk by chunk as the orders are decided, then as a
+    whole: small chunks (rows of one order id in a chunk, ids in no particular order across
+    them) give the reference engine's tables too."""
+    generate("scale", tmp_path, 1500, 3)
+    problem = _problem(tmp_path)
+    monkeypatch.setattr(fast, "CHUNK", 37)
+    planned = fast.plan(problem)
+    assert len(problem.orders) > 10 * fast.CHUNK
+    _assert_same(reference.plan(problem), planned)
+
+
 def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
     generate("flowers", tmp_path / "data", 5, 1)
     result = CliRunner().invoke(

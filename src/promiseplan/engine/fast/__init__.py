@@ -12,15 +12,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
-import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.book import OrderBook, book_of
-from promiseplan.engine.fast.decide import R_KIND, decide_orders
+from promiseplan.engine.fast.decide import decide_orders
 from promiseplan.engine.fast.plans import plans_of_arrays
 from promiseplan.engine.fast.reasons import Reasons
 from promiseplan.engine.fast.state import new_state, reference
-from promiseplan.engine.fast.tables import BookKeys, book_keys, schedule_tables
+from promiseplan.engine.fast.tables import Schedule
 from promiseplan.engine.plan import Plan
 from promiseplan.model.problem import Problem
 
@@ -39,48 +38,43 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     are not read).
 
     Orders are decided in chunks by the compiled code in a second thread (it releases the
-    interpreter's lock) while this one writes the reasons of the chunk before (and, first, the
-    sort keys of the output tables): both cores work, and the result is the same as deciding
-    every chunk first."""
+    interpreter's lock) while this one writes the reasons and the schedule's rows of the chunk
+    before: both cores work, and the result is the same as deciding every chunk first."""
     indexed = index_problem(problem, book)
     state = new_state(indexed.arrays, indexed.item_locations, indexed.arrivals)
     ref = reference(state)
     total = len(book)
     chunks = [(first, min(first + CHUNK, total)) for first in range(0, total, CHUNK)]
-    parts: list[Decided] = []
-    writer = Reasons(problem, book, indexed)
+    made: list[Made] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
         upcoming = [kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:1]]
-        keys = book_keys(book)
+        writer = Reasons(problem, book, indexed)
+        schedule = Schedule(problem, book, indexed)
         for k, (_, stop) in enumerate(chunks):
             decided = upcoming.pop().result()
             if k + 1 < len(chunks):
                 upcoming.append(kernel.submit(decide_orders, indexed.ref, ref, *chunks[k + 1]))
-            parts.append(_with_reasons(writer, decided))
+            made.append(_scheduled(writer, schedule, decided))
             if progress is not None:
                 progress(stop, total)
     purchases, hours = state.purchases, state.hours
     del state, ref  # memory: the rows of stock are not needed for the tables
-    return _plan_of(problem, book, indexed, purchases, hours, parts, keys)
+    return _plan_of(problem, indexed, purchases, hours, made, schedule)
 
 
-class Decided(NamedTuple):
-    """What ``decide_orders`` decided for a chunk of orders, its reasons written."""
+class Made(NamedTuple):
+    """What ``decide_orders`` decided for a chunk of orders besides the schedule's rows."""
 
-    rows: Array
-    """The schedule rows' fields before ``R_KIND`` (what the tables read; the rest was for the
-    reasons)."""
-    row_cost: Array
     made: Array
     made_hours: Array
     moved: Array
-    reasons: pl.Series
 
 
-def _with_reasons(writer: Reasons, decided: tuple[Array, ...]) -> Decided:
+def _scheduled(writer: Reasons, schedule: Schedule, decided: tuple[Array, ...]) -> Made:
+    """The schedule's rows of a chunk of orders, with their reasons, added to ``schedule``."""
     rows, row_cost, nodes, values, made, made_hours, moved = decided
-    reasons = writer.write(rows, nodes, values)
-    return Decided(rows[:, :R_KIND].copy(), row_cost, made, made_hours, moved, reasons)
+    schedule.add(rows, row_cost, writer.write(rows, nodes, values))
+    return Made(made, made_hours, moved)
 
 
 def assemble(
@@ -93,33 +87,30 @@ def assemble(
 ) -> Plan:
     """The plan from what ``decide_orders`` returned for the orders of ``book``, in order."""
     writer = Reasons(problem, book, indexed)
-    written = [_with_reasons(writer, part) for part in parts]
-    return _plan_of(problem, book, indexed, purchases, hours, written)
+    schedule = Schedule(problem, book, indexed)
+    made = [_scheduled(writer, schedule, part) for part in parts]
+    return _plan_of(problem, indexed, purchases, hours, made, schedule)
 
 
 def _plan_of(
     problem: Problem,
-    book: OrderBook,
     indexed: Indexed,
     purchases: Array,
     hours: Array,
-    parts: list[Decided],
-    keys: BookKeys | None = None,
+    parts: list[Made],
+    schedule: Schedule,
 ) -> Plan:
-    """``parts`` is emptied: its arrays are large. The procurement, production and transfer
-    tables are built in a second thread while this one builds the schedule's."""
-    rows = _concatenated([p.rows for p in parts], (0, R_KIND), np.int64)
-    row_cost = _concatenated([p.row_cost for p in parts], (0,), np.float64)
+    """The procurement, production and transfer tables are built in a second thread while this
+    one finishes the schedule's. ``parts`` is emptied: its arrays are large."""
     made = _concatenated([p.made for p in parts], (0, 6), np.int64)
     made_hours = _concatenated([p.made_hours for p in parts], (0,), np.float64)
     moved = _concatenated([p.moved for p in parts], (0, 7), np.int64)
-    reasons = pl.concat([p.reasons for p in parts]) if parts else pl.Series([], dtype=pl.String)
     parts.clear()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plans") as helper:
         plans = helper.submit(
             plans_of_arrays, problem, indexed, purchases, hours, made, made_hours, moved
         )
-        return schedule_tables(problem, book, indexed, plans.result, rows, row_cost, reasons, keys)
+        return schedule.tables(plans.result)
 
 
 def _concatenated(pieces: list[Array], empty: tuple[int, ...], dtype: type) -> Array:

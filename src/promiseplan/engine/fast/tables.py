@@ -13,6 +13,7 @@ from promiseplan.engine.fast.arrays import Array, Indexed, Ints
 from promiseplan.engine.fast.book import OrderBook
 from promiseplan.engine.fast.decide import (
     R_ARRIVAL,
+    R_KIND,
     R_LANE,
     R_LINE,
     R_ORDER,
@@ -79,165 +80,216 @@ def book_keys(book: OrderBook) -> BookKeys:
     return BookKeys(order_rank, line_rank)
 
 
-def schedule_tables(
-    problem: Problem,
-    book: OrderBook,
-    indexed: Indexed,
-    plans: Callable[[], Plans],
-    rows: Array,
-    row_cost: Array,
-    reasons: pl.Series,
-    keys: BookKeys | None = None,
-) -> Plan:
-    """The schedule's tables (confirmations, orders, deliveries) from the decided ``rows``, and
-    the plan with the ``plans`` (asked for last: they may be built meanwhile)."""
-    keys = book_keys(book) if keys is None else keys
-    lanes = indexed.delivery_lanes
-    confirmed = rows[:, R_STATUS] != UNCONFIRMED
-    lane = np.where(confirmed, rows[:, R_LANE], 0)
-    promised = np.where(confirmed, rows[:, R_PROMISED], 0)
-    ship = np.where(confirmed, rows[:, R_SHIP], 0)
-    location_of = {x: k for k, x in enumerate(indexed.locations)}
-    mode_of = {x: k for k, x in enumerate(indexed.modes)}
-    place = np.asarray([location_of[x.location] for x in lanes] or [0], dtype=np.int64)[lane]
-    mode = np.asarray([mode_of[x.mode] for x in lanes] or [0], dtype=np.int64)[lane]
-    where = np.where(confirmed, place * len(indexed.modes) + mode, -1)
-    # as sorted by order id, line key, confirmed first, promised, ship, ship-from and mode
-    at = np.lexsort((where, ship, promised, ~confirmed, keys.line[rows[:, R_LINE]]))
-    rows, row_cost, confirmed, lane = rows[at], row_cost[at], confirmed[at], lane[at]
-    place, mode = place[at], mode[at]
-    frame = pl.DataFrame(
-        {
-            "order_index": rows[:, R_ORDER],
-            "line_index": rows[:, R_LINE],
-            "quantity": rows[:, R_QTY],
-            "status_code": rows[:, R_STATUS],
-            "promised": pl.Series(rows[:, R_PROMISED]),
-            "ship": pl.Series(rows[:, R_SHIP]),
-            "arrival": pl.Series(rows[:, R_ARRIVAL]),
-            "confirmed": confirmed,
-            "ship_from": pl.Series([x.location for x in lanes] or [""]).gather(lane),
-            "mode": pl.Series([x.mode for x in lanes] or [""]).gather(lane),
-            "transit_cost": row_cost,
-            "reason": reasons.rechunk().gather(at),
-            "order_rank": keys.order[rows[:, R_ORDER]],
-            "item_index": indexed.arrays.ln_item[rows[:, R_LINE]],
-            "location_index": place,
-            "mode_index": mode,
-        }
-    )
-    frame = frame.with_columns(
-        order=pl.Series(book.ids, dtype=pl.String).gather(frame["order_index"]),
-        line=pl.Series(book.line_ids, dtype=pl.String).gather(frame["line_index"]),
-        item=pl.Series(book.line_items, dtype=pl.String).gather(frame["line_index"]),
-        status=pl.Series(["on_time", "late", "unconfirmed"]).gather(frame["status_code"]),
-        promised=pl.when(pl.col("confirmed")).then(pl.col("promised")),
-        ship=pl.when(pl.col("confirmed")).then(pl.col("ship")),
-        arrival=pl.when(pl.col("confirmed")).then(pl.col("arrival")),
-        ship_from=pl.when(pl.col("confirmed")).then(pl.col("ship_from")).otherwise(pl.lit("")),
-        mode=pl.when(pl.col("confirmed")).then(pl.col("mode")).otherwise(pl.lit("")),
-    )
+class Schedule:
+    """The schedule's tables (confirmations, orders, deliveries), built chunk by chunk as the
+    orders are decided: each chunk's rows become a frame of output columns, sorted within the
+    chunk (``add``), so that what is left once every order is decided (``tables``) is one sort
+    of the whole and the orders' summary.
 
-    def date(column: str) -> pl.Expr:
-        return day_date(problem, column).alias(column)
+    An order's rows are all in one chunk, and chunks come in decision order: sorting the
+    chunks' rows, one after the other, by line (a stable sort) gives the order a sort of all
+    rows by every key would give."""
 
-    confirmations = frame.select(
-        "order",
-        "line",
-        "item",
-        "quantity",
-        "status",
-        date("promised").alias("promised_date"),
-        date("ship").alias("ship_date"),
-        pl.when(pl.col("confirmed")).then(pl.col("ship_from")).alias("ship_from"),
-        pl.when(pl.col("confirmed")).then(pl.col("mode")).alias("mode"),
-        "reason",
-    )
-    regions = pl.Series(book.regions, dtype=pl.String)
-    delivered = frame.select(
-        "order_index",
-        "item",
-        "ship_from",
-        "mode",
-        "quantity",
-        "ship",
-        "arrival",
-        "order",
-        "order_rank",
-        "item_index",
-        "location_index",
-        "mode_index",
-    ).filter(frame["confirmed"])  # without the reasons, which are long
-    deliveries = (
-        delivered.select(
-            pl.lit("delivery").alias("kind"),
-            "item",
-            pl.col("ship_from").alias("from_location"),
-            pl.lit(None, dtype=pl.String).alias("to"),
-            "mode",
-            "quantity",
-            date("ship").alias("ship_date"),
-            date("arrival").alias("arrival_date"),
+    def __init__(self, problem: Problem, book: OrderBook, indexed: Indexed) -> None:
+        self.problem = problem
+        self.book = book
+        self.keys = book_keys(book)
+        self.n_modes = len(indexed.modes)
+        self.line_item = indexed.arrays.ln_item
+        self.order_ids = pl.Series(book.ids, dtype=pl.String)
+        self.line_ids = pl.Series(book.line_ids, dtype=pl.String)
+        self.items = pl.Series(book.line_items, dtype=pl.String)
+        self.regions = pl.Series(book.regions, dtype=pl.String)
+        lanes = indexed.delivery_lanes
+        location_of = {x: k for k, x in enumerate(indexed.locations)}
+        mode_of = {x: k for k, x in enumerate(indexed.modes)}
+        self.lane_place = np.asarray([location_of[x.location] for x in lanes] or [0], np.int64)
+        self.lane_mode = np.asarray([mode_of[x.mode] for x in lanes] or [0], dtype=np.int64)
+        self.lane_from = pl.Series([x.location for x in lanes] or [""], dtype=pl.String)
+        self.lane_mode_name = pl.Series([x.mode for x in lanes] or [""], dtype=pl.String)
+        self.chunks: list[pl.DataFrame] = []
+        self.deliveries: list[pl.DataFrame] = []
+
+    def add(self, rows: Array, row_cost: Array, reasons: pl.Series) -> None:
+        """The rows ``decide_orders`` decided for a chunk of orders, their costs and reasons."""
+        confirmed = rows[:, R_STATUS] != UNCONFIRMED
+        lane = np.where(confirmed, rows[:, R_LANE], 0)
+        promised = np.where(confirmed, rows[:, R_PROMISED], 0)
+        ship = np.where(confirmed, rows[:, R_SHIP], 0)
+        place, mode = self.lane_place[lane], self.lane_mode[lane]
+        where = np.where(confirmed, place * self.n_modes + mode, -1)
+        line_rank = self.keys.line[rows[:, R_LINE]]
+        # as sorted by line (order id, line key), confirmed first, promised, ship, ship-from, mode
+        at = np.lexsort((where, ship, promised, ~confirmed, line_rank))
+        rows, row_cost, confirmed, lane = rows[at], row_cost[at], confirmed[at], lane[at]
+        frame = pl.DataFrame(
+            {
+                "line_rank": line_rank[at],
+                "order_index": rows[:, R_ORDER],
+                "quantity": rows[:, R_QTY],
+                "status_code": rows[:, R_STATUS],
+                "promised": rows[:, R_PROMISED],
+                "ship": rows[:, R_SHIP],
+                "arrival": rows[:, R_ARRIVAL],
+                "confirmed": confirmed,
+                "ship_from": self.lane_from.gather(lane),
+                "mode": self.lane_mode_name.gather(lane),
+                "transit_cost": row_cost,
+                "reason": reasons.gather(at),
+                "order_rank": self.keys.order[rows[:, R_ORDER]],
+                "item_index": self.line_item[rows[:, R_LINE]],
+                "location_index": place[at],
+                "mode_index": self.lane_mode[lane],
+            }
+        ).with_columns(
+            order=self.order_ids.gather(rows[:, R_ORDER]),
+            line=self.line_ids.gather(rows[:, R_LINE]),
+            item=self.items.gather(rows[:, R_LINE]),
+            status=pl.Series(["on_time", "late", "unconfirmed"]).gather(rows[:, R_STATUS]),
+            promised_day=pl.when("confirmed").then("promised"),
+            ship_from=pl.when("confirmed").then("ship_from"),
+            mode=pl.when("confirmed").then("mode"),
+        )
+        delivered = frame.filter("confirmed")  # without the reasons, which are long
+        self.deliveries.append(
+            delivered.select(
+                pl.lit("delivery").alias("kind"),
+                "item",
+                pl.col("ship_from").alias("from_location"),
+                pl.lit(self.regions).gather("order_index").alias("to"),
+                "mode",
+                "quantity",
+                self._date("ship").alias("ship_date"),
+                self._date("arrival").alias("arrival_date"),
+                "order",
+                "ship",
+                "order_rank",
+                "item_index",
+                "location_index",
+                "mode_index",
+            )
+        )
+        self.chunks.append(
+            frame.select(
+                "line_rank",
+                "order_index",
+                "order",
+                "line",
+                "item",
+                "quantity",
+                "status_code",
+                "status",
+                "promised",
+                "promised_day",
+                self._date("promised_day").alias("promised_date"),
+                pl.when("confirmed").then(self._date("ship")).alias("ship_date"),
+                "ship_from",
+                "mode",
+                "confirmed",
+                "transit_cost",
+                "reason",
+            )
+        )
+
+    def _date(self, column: str) -> pl.Expr:
+        return day_date(self.problem, column)
+
+    def tables(self, plans: Callable[[], Plans]) -> Plan:
+        """The plan, with the ``plans`` (asked for last: they may be built meanwhile). The
+        chunks are emptied: they are large."""
+        if not self.chunks:
+            self.add(np.zeros((0, R_KIND), np.int64), np.zeros(0), pl.Series([], dtype=pl.String))
+        problem, book = self.problem, self.book
+        frame = pl.concat(self.chunks).sort("line_rank", maintain_order=True)
+        deliveries = (
+            pl.concat(self.deliveries)
+            .sort(
+                "ship",
+                "order_rank",
+                "item_index",
+                "location_index",
+                "mode_index",
+                maintain_order=True,
+            )
+            .drop("ship", "order_rank", "item_index", "location_index", "mode_index")
+        )
+        self.chunks.clear()
+        self.deliveries.clear()
+        confirmations = frame.select(
             "order",
+            "line",
+            "item",
+            "quantity",
+            "status",
+            "promised_date",
+            "ship_date",
+            "ship_from",
+            "mode",
+            "reason",
         )
-        .with_columns(to=regions.gather(delivered["order_index"]))
-        .hstack(
-            delivered.select("ship", "order_rank", "item_index", "location_index", "mode_index")
+        confirmed = frame["confirmed"].to_numpy()
+        quantity = frame["quantity"].to_numpy()
+        status = frame["status_code"].to_numpy()
+        summary = Summary(
+            lines={
+                s: int((status == k).sum())
+                for k, s in enumerate(("on_time", "late", "unconfirmed"))
+            },
+            units_ordered=int(quantity.sum()),
+            units_confirmed=int(quantity[confirmed].sum()),
+            units_unconfirmed=int(quantity[~confirmed].sum()),
+            transit_cost=sum_in_order(frame["transit_cost"].to_numpy()),
+            order_lines=len(book.line_ids),
         )
-        .sort(
-            "ship", "order_rank", "item_index", "location_index", "mode_index", maintain_order=True
-        )
-        .drop("ship", "order_rank", "item_index", "location_index", "mode_index")
-    )
-    summary = Summary(
-        lines={
-            s: int((frame["status_code"] == k).sum())
-            for k, s in enumerate(("on_time", "late", "unconfirmed"))
-        },
-        units_ordered=int(frame["quantity"].sum()),
-        units_confirmed=int(rows[confirmed, R_QTY].sum()),
-        units_unconfirmed=int(rows[~confirmed, R_QTY].sum()),
-        transit_cost=sum_in_order(row_cost),
-        order_lines=len(book.line_ids),
-    )
-    changes = None
-    if problem.has_promises:
-        changes = _frame(
-            "promise_changes",
-            _changes(
+        changes = None
+        if problem.has_promises:
+            changes = _frame(
+                "promise_changes",
+                _changes(
+                    problem,
+                    [
+                        _Line(*values)
+                        for values in frame.select(
+                            "order", "line", "quantity", "status", "promised_day", "reason"
+                        ).iter_rows()
+                    ],
+                    set(book.ids),
+                ),
+            )
+        return finish(
+            problem,
+            confirmations,
+            _orders(
                 problem,
-                [
-                    _Line(*values)
-                    for values in frame.select(
-                        "order", "line", "quantity", "status", "promised", "reason"
-                    ).iter_rows()
-                ],
-                set(book.ids),
+                book,
+                self.keys,
+                frame["order_index"].to_numpy(),
+                frame["promised"].to_numpy(),
+                status,
+                confirmed,
+                frame["reason"],
             ),
+            deliveries,
+            summary,
+            changes,
+            plans(),
         )
-    return finish(
-        problem,
-        confirmations,
-        _orders(problem, book, keys, rows, confirmed, frame["reason"]),
-        deliveries,
-        summary,
-        changes,
-        plans(),
-    )
 
 
 def _orders(
     problem: Problem,
     book: OrderBook,
     keys: BookKeys,
-    rows: Array,
+    owner: Array,
+    promised: Array,
+    status: Array,
     confirmed: Array,
     reasons: pl.Series,
 ) -> pl.DataFrame:
     """orders.csv: status, promised date and the reason of each order (``order_rows``), from
-    the schedule's ``rows`` sorted by order id (each order's rows one after another)."""
-    n_rows, n_orders = len(rows), len(book)
-    owner, promised = rows[:, R_ORDER], rows[:, R_PROMISED]
+    the schedule's rows sorted by order id (each order's rows one after another): their order
+    index, promised day, status code, whether confirmed and reason."""
+    n_rows, n_orders = len(owner), len(book)
     starts = np.flatnonzero(np.diff(owner, prepend=-1)) if n_rows else np.zeros(0, np.int64)
     per_order = np.zeros((n_orders, 5), dtype=np.int64)  # rows, confirmed, late, latest, reason
     per_order[:, 4] = -1
@@ -253,7 +305,7 @@ def _orders(
             (
                 count,
                 n_confirmed,
-                np.maximum.reduceat((rows[:, R_STATUS] == 1).astype(np.int64), starts),
+                np.maximum.reduceat((status == 1).astype(np.int64), starts),
                 latest,
                 np.where(
                     n_confirmed == 0,
