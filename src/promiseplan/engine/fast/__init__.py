@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
-
-import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import decide_orders
-from promiseplan.engine.fast.plans import plans_of_arrays
+from promiseplan.engine.fast.plans import SupplyPlans
 from promiseplan.engine.fast.reasons import Reasons
 from promiseplan.engine.fast.state import new_state, reference
 from promiseplan.engine.fast.tables import Schedule
@@ -45,36 +42,42 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     ref = reference(state)
     total = len(book)
     chunks = [(first, min(first + CHUNK, total)) for first in range(0, total, CHUNK)]
-    made: list[Made] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
         upcoming = [kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:1]]
-        writer = Reasons(problem, book, indexed)
-        schedule = Schedule(problem, book, indexed)
+        tables = Tables(problem, book, indexed)
         for k, (_, stop) in enumerate(chunks):
             decided = upcoming.pop().result()
             if k + 1 < len(chunks):
                 upcoming.append(kernel.submit(decide_orders, indexed.ref, ref, *chunks[k + 1]))
-            made.append(_scheduled(writer, schedule, decided))
+            tables.add(decided)
             if progress is not None:
                 progress(stop, total)
     purchases, hours = state.purchases, state.hours
     del state, ref  # memory: the rows of stock are not needed for the tables
-    return _plan_of(problem, indexed, purchases, hours, made, schedule)
+    return tables.plan(purchases, hours)
 
 
-class Made(NamedTuple):
-    """What ``decide_orders`` decided for a chunk of orders besides the schedule's rows."""
+class Tables:
+    """The output tables, built chunk by chunk from what ``decide_orders`` decided."""
 
-    made: Array
-    made_hours: Array
-    moved: Array
+    def __init__(self, problem: Problem, book: OrderBook, indexed: Indexed) -> None:
+        self.reasons = Reasons(problem, book, indexed)
+        self.schedule = Schedule(problem, book, indexed)
+        self.supply = SupplyPlans(problem, indexed)
 
+    def add(self, decided: tuple[Array, ...]) -> None:
+        """What ``decide_orders`` returned for the next chunk of orders."""
+        rows, row_cost, nodes, values, made, made_hours, moved = decided
+        self.schedule.add(rows, row_cost, self.reasons.write(rows, nodes, values))
+        self.supply.add(made, made_hours, moved)
 
-def _scheduled(writer: Reasons, schedule: Schedule, decided: tuple[Array, ...]) -> Made:
-    """The schedule's rows of a chunk of orders, with their reasons, added to ``schedule``."""
-    rows, row_cost, nodes, values, made, made_hours, moved = decided
-    schedule.add(rows, row_cost, writer.write(rows, nodes, values))
-    return Made(made, made_hours, moved)
+    def plan(self, purchases: Array, hours: Array) -> Plan:
+        """The plan, with the purchases and hours the state holds once every order is decided.
+        The supply plans are finished in a second thread while this one finishes the
+        schedule's tables."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plans") as helper:
+            plans = helper.submit(self.supply.tables, purchases, hours)
+            return self.schedule.tables(plans.result)
 
 
 def assemble(
@@ -86,32 +89,7 @@ def assemble(
     parts: list[tuple[Array, ...]],
 ) -> Plan:
     """The plan from what ``decide_orders`` returned for the orders of ``book``, in order."""
-    writer = Reasons(problem, book, indexed)
-    schedule = Schedule(problem, book, indexed)
-    made = [_scheduled(writer, schedule, part) for part in parts]
-    return _plan_of(problem, indexed, purchases, hours, made, schedule)
-
-
-def _plan_of(
-    problem: Problem,
-    indexed: Indexed,
-    purchases: Array,
-    hours: Array,
-    parts: list[Made],
-    schedule: Schedule,
-) -> Plan:
-    """The procurement, production and transfer tables are built in a second thread while this
-    one finishes the schedule's. ``parts`` is emptied: its arrays are large."""
-    made = _concatenated([p.made for p in parts], (0, 6), np.int64)
-    made_hours = _concatenated([p.made_hours for p in parts], (0,), np.float64)
-    moved = _concatenated([p.moved for p in parts], (0, 7), np.int64)
-    parts.clear()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plans") as helper:
-        plans = helper.submit(
-            plans_of_arrays, problem, indexed, purchases, hours, made, made_hours, moved
-        )
-        return schedule.tables(plans.result)
-
-
-def _concatenated(pieces: list[Array], empty: tuple[int, ...], dtype: type) -> Array:
-    return np.concatenate(pieces) if pieces else np.zeros(empty, dtype=dtype)
+    tables = Tables(problem, book, indexed)
+    for part in parts:
+        tables.add(part)
+    return tables.plan(purchases, hours)

@@ -16,116 +16,148 @@ def day_date(problem: Problem, column: str) -> pl.Expr:
     return pl.lit(problem.day0, dtype=pl.Date) + pl.duration(days=pl.col(column))
 
 
-def plans_of_arrays(
-    problem: Problem,
-    indexed: Indexed,
-    purchases: Array,
-    used_hours: Array,
-    made: Array,
-    made_hours: Array,
-    moved: Array,
-) -> Plans:
+class SupplyPlans:
+    """The procurement, production and transfer tables, built chunk by chunk as the orders are
+    decided: each chunk's productions and transfers become frames (``add``), so that what is
+    left once every order is decided (``tables``) is the purchases, which the state sums up,
+    and one sort of the rest.
 
-    def date(column: str) -> pl.Expr:
-        return day_date(problem, column)
+    Sorting the chunks' rows by every column gives the order sorting all rows does, and adding
+    up a chunk's transfers of one key first gives the same sums."""
 
-    items = pl.Series(indexed.items, dtype=pl.String)
-    locations = pl.Series(indexed.locations, dtype=pl.String)
-    modes = pl.Series(indexed.modes or [""], dtype=pl.String)
+    def __init__(self, problem: Problem, indexed: Indexed) -> None:
+        self.problem = problem
+        self.indexed = indexed
+        self.items = pl.Series(indexed.items, dtype=pl.String)
+        self.locations = pl.Series(indexed.locations, dtype=pl.String)
+        self.modes = pl.Series(indexed.modes or [""], dtype=pl.String)
+        self.lane_costs = _lane_costs(indexed)
+        self.made: list[pl.DataFrame] = []
+        self.moved: list[pl.DataFrame] = []
+        self.transfer_costs: list[Array] = []
 
-    supplier_rows, order_days = np.nonzero(purchases)
-    suppliers = [indexed.suppliers[k] for k in supplier_rows.tolist()]
-    quantities = purchases[supplier_rows, order_days]
-    bought = pl.DataFrame(
-        {
-            "supplier": pl.Series([s.id for s in suppliers], dtype=pl.String),
-            "item": pl.Series([s.item for s in suppliers], dtype=pl.String),
-            "location": pl.Series([s.location for s in suppliers], dtype=pl.String),
-            "quantity": quantities.astype(np.int64),
-            "day": order_days.astype(np.int64),
-            "arrival": order_days + np.asarray([s.lead_time for s in suppliers], dtype=np.int64),
-            "cost": _rounded(
-                quantities * np.asarray([s.unit_price for s in suppliers], dtype=np.float64)
-            ),
-        }
-    ).sort("day", "supplier", "item", "location")
-    procurement = bought.select(
-        "supplier",
-        "item",
-        "location",
-        "quantity",
-        date("day").alias("order_date"),
-        date("arrival").alias("arrival_date"),
-        "cost",
-    )
+    def add(self, made: Array, made_hours: Array, moved: Array) -> None:
+        """The productions (and their hours) and transfers decided for a chunk of orders."""
+        self.made.append(
+            pl.DataFrame(
+                {
+                    "item": made[:, 0],
+                    "location": made[:, 1],
+                    "resource": made[:, 2],
+                    "quantity": made[:, 3],
+                    "start": made[:, 4],
+                    "end": made[:, 5],
+                    "hours": _rounded(made_hours),
+                }
+            )
+        )
+        self.moved.append(
+            pl.DataFrame(
+                {
+                    "item": self.items.gather(moved[:, 0]),
+                    "from_location": self.locations.gather(moved[:, 1]),
+                    "to": self.locations.gather(moved[:, 2]),
+                    "mode": self.modes.gather(moved[:, 3]),
+                    "quantity": moved[:, 4],
+                    "ship": moved[:, 5],
+                    "arrival": moved[:, 6],
+                }
+            )
+            .group_by(*TRANSFER_KEY)
+            .agg(pl.col("quantity").sum())
+        )
+        self.transfer_costs.append(_transfer_costs(self.lane_costs, moved))
 
-    resources = pl.Series([r for r, _ in indexed.resources] or [""], dtype=pl.String)
-    # sorted by item, location, resource (indices follow the ids' order), quantity, dates, hours
-    production = (
-        pl.DataFrame(
+    def tables(self, purchases: Array, used_hours: Array) -> Plans:
+        """The plans, with the purchases and the hours used that the state holds once every
+        order is decided. The chunks are emptied."""
+        if not self.made:
+            self.add(np.zeros((0, 6), np.int64), np.zeros(0), np.zeros((0, 7), np.int64))
+        problem, indexed = self.problem, self.indexed
+
+        def date(column: str) -> pl.Expr:
+            return day_date(problem, column)
+
+        supplier_rows, order_days = np.nonzero(purchases)
+        suppliers = [indexed.suppliers[k] for k in supplier_rows.tolist()]
+        quantities = purchases[supplier_rows, order_days]
+        bought = pl.DataFrame(
             {
-                "item": made[:, 0],
-                "location": made[:, 1],
-                "resource": made[:, 2],
-                "quantity": made[:, 3],
-                "start": made[:, 4],
-                "end": made[:, 5],
-                "hours": _rounded(made_hours),
+                "supplier": pl.Series([s.id for s in suppliers], dtype=pl.String),
+                "item": pl.Series([s.item for s in suppliers], dtype=pl.String),
+                "location": pl.Series([s.location for s in suppliers], dtype=pl.String),
+                "quantity": quantities.astype(np.int64),
+                "day": order_days.astype(np.int64),
+                "arrival": order_days
+                + np.asarray([s.lead_time for s in suppliers], dtype=np.int64),
+                "cost": _rounded(
+                    quantities * np.asarray([s.unit_price for s in suppliers], dtype=np.float64)
+                ),
             }
-        )
-        .sort(pl.all())
-        .select(
-            pl.lit(items).gather("item").alias("item"),
-            pl.lit(locations).gather("location").alias("location"),
-            pl.lit(resources).gather("resource").alias("resource"),
-            "quantity",
-            date("start").alias("start_date"),
-            date("end").alias("end_date"),
-            "hours",
-        )
-    )
-
-    transfers = (
-        pl.DataFrame(
-            {
-                "item": items.gather(moved[:, 0]),
-                "from_location": locations.gather(moved[:, 1]),
-                "to": locations.gather(moved[:, 2]),
-                "mode": modes.gather(moved[:, 3]),
-                "quantity": moved[:, 4],
-                "ship": moved[:, 5],
-                "arrival": moved[:, 6],
-            }
-        )
-        .group_by("item", "from_location", "to", "mode", "ship", "arrival")
-        .agg(pl.col("quantity").sum())
-        .sort("ship", "item", "from_location", "to", "mode", "arrival")
-        .select(
-            pl.lit("transfer").alias("kind"),
+        ).sort("day", "supplier", "item", "location")
+        procurement = bought.select(
+            "supplier",
             "item",
-            "from_location",
-            "to",
-            "mode",
+            "location",
             "quantity",
-            date("ship").alias("ship_date"),
+            date("day").alias("order_date"),
             date("arrival").alias("arrival_date"),
-            pl.lit(None, dtype=pl.String).alias("order"),
+            "cost",
         )
-    )
-    transfer_cost = _transfer_cost(indexed, moved)
-    hours = {
-        resource: used_hours[k].tolist()
-        for k, resource in enumerate(indexed.resources)
-        if used_hours[k].any()
-    }
-    empty = _frame("distribution_plan", [])
-    return Plans(
-        procurement.cast(_frame("procurement_plan", []).schema),
-        production.cast(_frame("production_plan", []).schema),
-        transfers.cast(empty.schema),
-        transfer_cost,
-        hours,
-    )
+        resources = pl.Series([r for r, _ in indexed.resources] or [""], dtype=pl.String)
+        # sorted by item, location, resource (indices follow the ids' order), quantity, dates,
+        # hours
+        production = (
+            pl.concat(self.made)
+            .sort(pl.all())
+            .select(
+                pl.lit(self.items).gather("item").alias("item"),
+                pl.lit(self.locations).gather("location").alias("location"),
+                pl.lit(resources).gather("resource").alias("resource"),
+                "quantity",
+                date("start").alias("start_date"),
+                date("end").alias("end_date"),
+                "hours",
+            )
+        )
+        transfers = (
+            pl.concat(self.moved)
+            .group_by(*TRANSFER_KEY)
+            .agg(pl.col("quantity").sum())
+            .sort("ship", "item", "from_location", "to", "mode", "arrival")
+            .select(
+                pl.lit("transfer").alias("kind"),
+                "item",
+                "from_location",
+                "to",
+                "mode",
+                "quantity",
+                date("ship").alias("ship_date"),
+                date("arrival").alias("arrival_date"),
+                pl.lit(None, dtype=pl.String).alias("order"),
+            )
+        )
+        transfer_cost = sum_in_order(np.concatenate(self.transfer_costs))
+        self.made.clear()
+        self.moved.clear()
+        self.transfer_costs.clear()
+        hours = {
+            resource: used_hours[k].tolist()
+            for k, resource in enumerate(indexed.resources)
+            if used_hours[k].any()
+        }
+        empty = _frame("distribution_plan", [])
+        return Plans(
+            procurement.cast(_frame("procurement_plan", []).schema),
+            production.cast(_frame("production_plan", []).schema),
+            transfers.cast(empty.schema),
+            transfer_cost,
+            hours,
+        )
+
+
+TRANSFER_KEY = ("item", "from_location", "to", "mode", "ship", "arrival")
+"""Transfers of one key are one row of the distribution plan, their quantities added up."""
 
 
 def _rounded(values: Array) -> pl.Series:
@@ -137,9 +169,9 @@ def _rounded(values: Array) -> pl.Series:
     return bits.replace_strict(unique, pl.Series(rounded, dtype=pl.Float64))
 
 
-def _transfer_cost(indexed: Indexed, moved: Array) -> float:
-    """The cost of the transfers ``moved`` over every lane of their source, destination and
-    mode, summed in the reference engine's order (transfer by transfer, lane by lane)."""
+def _lane_costs(indexed: Indexed) -> Array:
+    """The cost per unit of every transfer lane by source, destination and mode (NaN past a
+    key's lanes), in the lanes' order."""
     lane_costs: dict[tuple[int, int, int], list[float]] = {}
     loc_of = {name: k for k, name in enumerate(indexed.locations)}
     mode_of = {name: k for k, name in enumerate(indexed.modes)}
@@ -147,14 +179,20 @@ def _transfer_cost(indexed: Indexed, moved: Array) -> float:
         key = (loc_of[lane.source], loc_of[lane.destination], mode_of[lane.mode])
         lane_costs.setdefault(key, []).append(lane.cost_per_unit)
     width = max((len(costs) for costs in lane_costs.values()), default=0)
-    if not len(moved) or not width:
-        return 0
     n_loc, n_modes = len(indexed.locations), len(indexed.modes)
     table = np.full((n_loc, n_loc, n_modes, width), np.nan)
     for (src, dst, mode), costs in lane_costs.items():
         table[src, dst, mode, : len(costs)] = costs
-    products = moved[:, 4:5] * table[moved[:, 1], moved[:, 2], moved[:, 3]]
-    return sum_in_order(products[~np.isnan(products)])  # row by row, lane by lane
+    return table
+
+
+def _transfer_costs(lane_costs: Array, moved: Array) -> Array:
+    """The cost of the transfers ``moved`` over every lane of their source, destination and
+    mode, in the reference engine's order (transfer by transfer, lane by lane)."""
+    if not len(moved) or not lane_costs.shape[-1]:
+        return np.zeros(0)
+    products: Array = moved[:, 4:5] * lane_costs[moved[:, 1], moved[:, 2], moved[:, 3]]
+    return products[~np.isnan(products)]
 
 
 def sum_in_order(values: Array) -> float:
