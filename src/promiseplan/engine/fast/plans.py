@@ -73,13 +73,32 @@ class SupplyPlans:
         order is decided. The chunks are emptied."""
         if not self.made:
             self.add(np.zeros((0, 6), np.int64), np.zeros(0), np.zeros((0, 7), np.int64))
-        problem, indexed = self.problem, self.indexed
+        procurement = self._procurement(purchases)
+        production = self._production(pl.concat(self.made))
+        transfers = self._transfers(pl.concat(self.moved))
+        transfer_cost = sum_in_order(np.concatenate(self.transfer_costs))
+        self.made.clear()
+        self.moved.clear()
+        self.transfer_costs.clear()
+        hours = {
+            resource: used_hours[k].tolist()
+            for k, resource in enumerate(self.indexed.resources)
+            if used_hours[k].any()
+        }
+        return Plans(
+            procurement.cast(_frame("procurement_plan", []).schema),
+            production.cast(_frame("production_plan", []).schema),
+            transfers.cast(_frame("distribution_plan", []).schema),
+            transfer_cost,
+            hours,
+        )
 
-        def date(column: str) -> pl.Expr:
-            return day_date(problem, column)
+    def _date(self, column: str) -> pl.Expr:
+        return day_date(self.problem, column)
 
+    def _procurement(self, purchases: Array) -> pl.DataFrame:
         supplier_rows, order_days = np.nonzero(purchases)
-        suppliers = [indexed.suppliers[k] for k in supplier_rows.tolist()]
+        suppliers = [self.indexed.suppliers[k] for k in supplier_rows.tolist()]
         quantities = purchases[supplier_rows, order_days]
         bought = pl.DataFrame(
             {
@@ -95,34 +114,33 @@ class SupplyPlans:
                 ),
             }
         ).sort("day", "supplier", "item", "location")
-        procurement = bought.select(
+        return bought.select(
             "supplier",
             "item",
             "location",
             "quantity",
-            date("day").alias("order_date"),
-            date("arrival").alias("arrival_date"),
+            self._date("day").alias("order_date"),
+            self._date("arrival").alias("arrival_date"),
             "cost",
         )
-        resources = pl.Series([r for r, _ in indexed.resources] or [""], dtype=pl.String)
-        # sorted by item, location, resource (indices follow the ids' order), quantity, dates,
-        # hours
-        production = (
-            pl.concat(self.made)
-            .sort(pl.all())
-            .select(
-                pl.lit(self.items).gather("item").alias("item"),
-                pl.lit(self.locations).gather("location").alias("location"),
-                pl.lit(resources).gather("resource").alias("resource"),
-                "quantity",
-                date("start").alias("start_date"),
-                date("end").alias("end_date"),
-                "hours",
-            )
+
+    def _production(self, made: pl.DataFrame) -> pl.DataFrame:
+        """Sorted by item, location, resource (indices follow the ids' order), quantity, dates
+        and hours."""
+        resources = [r for r, _ in self.indexed.resources] or [""]
+        return made.sort(pl.all()).select(
+            pl.lit(self.items).gather("item").alias("item"),
+            pl.lit(self.locations).gather("location").alias("location"),
+            pl.lit(pl.Series(resources, dtype=pl.String)).gather("resource").alias("resource"),
+            "quantity",
+            self._date("start").alias("start_date"),
+            self._date("end").alias("end_date"),
+            "hours",
         )
-        transfers = (
-            pl.concat(self.moved)
-            .group_by(*TRANSFER_KEY)
+
+    def _transfers(self, moved: pl.DataFrame) -> pl.DataFrame:
+        return (
+            moved.group_by(*TRANSFER_KEY)
             .agg(pl.col("quantity").sum())
             .sort("ship", "item", "from_location", "to", "mode", "arrival")
             .select(
@@ -132,27 +150,10 @@ class SupplyPlans:
                 "to",
                 "mode",
                 "quantity",
-                date("ship").alias("ship_date"),
-                date("arrival").alias("arrival_date"),
+                self._date("ship").alias("ship_date"),
+                self._date("arrival").alias("arrival_date"),
                 pl.lit(None, dtype=pl.String).alias("order"),
             )
-        )
-        transfer_cost = sum_in_order(np.concatenate(self.transfer_costs))
-        self.made.clear()
-        self.moved.clear()
-        self.transfer_costs.clear()
-        hours = {
-            resource: used_hours[k].tolist()
-            for k, resource in enumerate(indexed.resources)
-            if used_hours[k].any()
-        }
-        empty = _frame("distribution_plan", [])
-        return Plans(
-            procurement.cast(_frame("procurement_plan", []).schema),
-            production.cast(_frame("production_plan", []).schema),
-            transfers.cast(empty.schema),
-            transfer_cost,
-            hours,
         )
 
 

@@ -228,33 +228,13 @@ class Schedule:
             "reason",
         )
         confirmed = frame["confirmed"].to_numpy()
-        quantity = frame["quantity"].to_numpy()
         status = frame["status_code"].to_numpy()
-        summary = Summary(
-            lines={
-                s: int((status == k).sum())
-                for k, s in enumerate(("on_time", "late", "unconfirmed"))
-            },
-            units_ordered=int(quantity.sum()),
-            units_confirmed=int(quantity[confirmed].sum()),
-            units_unconfirmed=int(quantity[~confirmed].sum()),
-            transit_cost=sum_in_order(frame["transit_cost"].to_numpy()),
-            order_lines=len(book.line_ids),
-        )
         changes = None
         if problem.has_promises:
+            lines = frame.select("order", "line", "quantity", "status", "promised_day", "reason")
             changes = _frame(
                 "promise_changes",
-                _changes(
-                    problem,
-                    [
-                        _Line(*values)
-                        for values in frame.select(
-                            "order", "line", "quantity", "status", "promised_day", "reason"
-                        ).iter_rows()
-                    ],
-                    set(book.ids),
-                ),
+                _changes(problem, [_Line(*v) for v in lines.iter_rows()], set(book.ids)),
             )
         return finish(
             problem,
@@ -270,10 +250,27 @@ class Schedule:
                 frame["reason"],
             ),
             deliveries,
-            summary,
+            _summary(frame, len(book.line_ids)),
             changes,
             plans(),
         )
+
+
+def _summary(frame: pl.DataFrame, order_lines: int) -> Summary:
+    """The figures of the schedule's rows (sorted as the confirmations) for kpis.json."""
+    confirmed = frame["confirmed"].to_numpy()
+    quantity = frame["quantity"].to_numpy()
+    status = frame["status_code"].to_numpy()
+    return Summary(
+        lines={
+            s: int((status == k).sum()) for k, s in enumerate(("on_time", "late", "unconfirmed"))
+        },
+        units_ordered=int(quantity.sum()),
+        units_confirmed=int(quantity[confirmed].sum()),
+        units_unconfirmed=int(quantity[~confirmed].sum()),
+        transit_cost=sum_in_order(frame["transit_cost"].to_numpy()),
+        order_lines=order_lines,
+    )
 
 
 def _orders(
