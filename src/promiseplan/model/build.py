@@ -151,8 +151,9 @@ def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True
     for lanes in delivery_lanes.values():
         lanes.sort(key=lambda lane: (lane.location, lane.mode))
     promises = _promises(dataset, day)
-    orders = _orders(dataset, day0, promises) if with_orders else []
-    orders.sort(key=_priority_key(settings, dataset))
+    orders = []
+    if with_orders:
+        orders = sorted(_orders(dataset, day0, promises), key=_priority_key(settings, dataset))
     return Problem(
         day0=day0,
         now_hour=settings.now.hour,
