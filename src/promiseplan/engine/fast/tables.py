@@ -24,7 +24,7 @@ from promiseplan.engine.fast.decide import (
     UNCONFIRMED,
 )
 from promiseplan.engine.fast.plans import day_date, sum_in_order
-from promiseplan.engine.plan import Plan, Plans, Summary, _changes, _frame, finish
+from promiseplan.engine.plan import _COLUMNS, Plan, Plans, Summary, _changes, _frame, finish
 from promiseplan.model.build import line_sort_keys
 from promiseplan.model.problem import Problem
 
@@ -215,18 +215,7 @@ class Schedule:
         )
         self.chunks.clear()
         self.deliveries.clear()
-        confirmations = frame.select(
-            "order",
-            "line",
-            "item",
-            "quantity",
-            "status",
-            "promised_date",
-            "ship_date",
-            "ship_from",
-            "mode",
-            "reason",
-        )
+        confirmations = frame.select(_COLUMNS["confirmations"])
         confirmed = frame["confirmed"].to_numpy()
         status = frame["status_code"].to_numpy()
         changes = None
