@@ -127,8 +127,7 @@ def run(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     with fewer_collections():
-        dataset = load_dataset(source)
-    seconds["read and validate"] = time.perf_counter() - started
+        dataset = load_dataset(source, seconds)
     settings = resolve_settings(dataset, now, horizon_days)
     mark = time.perf_counter()
     result = plan_dataset(dataset, settings, progress, engine, seconds)

@@ -19,6 +19,8 @@ def test_demo_plans_the_bundled_example_and_says_where(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Outputs written to" in result.output
+    for phase in ("read", "validate", "build problem", "plan", "write"):
+        assert f"time: {phase} " in result.output
     kpis = json.loads((out / "kpis.json").read_text())
     assert kpis["orders"] == 200
     assert sum(kpis["orders_by_status"].values()) == 200
