@@ -60,6 +60,13 @@ def line_sort_keys(lines: pl.Series) -> pl.DataFrame:
     )
 
 
+def day_number(column: str | pl.Expr, day0: date) -> pl.Expr:
+    """The day numbers (day 0 is ``day0``) of the dates in ``column``, as ``build_problem``'s
+    ``day`` counts them."""
+    dates = pl.col(column) if isinstance(column, str) else column
+    return (dates - pl.lit(day0)).dt.total_days()
+
+
 def order_modes(text: str | None) -> frozenset[str] | None:
     """The transport modes an order allows, from orders.csv's ``modes`` (None: any)."""
     return frozenset(text.split()) if text and text.strip() else None
@@ -84,10 +91,9 @@ def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True
     on_hand = dataset["inventory"].filter(pl.col("on_hand") != 0)
     for item, location, units in _columns(on_hand, "item", "location", "on_hand"):
         stock[item, location].append((0, units))
-    days = (pl.col("arrival_date") - pl.lit(day0)).dt.total_days()
     receipts = (
         dataset["receipts"]
-        .with_columns(arrival=pl.max_horizontal(pl.lit(0), days))
+        .with_columns(arrival=pl.max_horizontal(pl.lit(0), day_number("arrival_date", day0)))
         .filter((pl.col("quantity") != 0) & (pl.col("arrival") <= settings.horizon_days))
     )
     for item, location, arrival, units in _columns(
@@ -221,6 +227,7 @@ SUPPLIER_FIELDS = (
 )
 """suppliers.csv's columns in the order of ``Supplier``'s fields."""
 OPERATION_FIELDS = ("item", "location", "resource", "hours_per_unit", "lead_time_days", "priority")
+"""operations.csv's columns in the order of ``Operation``'s fields (its components follow)."""
 
 
 def _promises(dataset: Dataset, day: Any) -> dict[tuple[str, str], Promise]:

@@ -13,7 +13,7 @@ import polars as pl
 
 from promiseplan.dataset.load import Dataset
 from promiseplan.engine.fast.arrays import Ints
-from promiseplan.model.build import line_sort_keys, order_modes
+from promiseplan.model.build import day_number, line_sort_keys, order_modes
 from promiseplan.model.problem import Problem
 from promiseplan.model.settings import Settings
 
@@ -87,8 +87,8 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
             promised_first=pl.when(pl.col("order").is_in(promised["order"].implode()))
             .then(0)
             .otherwise(1),
-            requested_day=(pl.col("requested_date") - pl.lit(day0)).dt.total_days(),
-            created_day=(pl.col("created_at").dt.date() - pl.lit(day0)).dt.total_days(),
+            requested_day=day_number("requested_date", day0),
+            created_day=day_number(pl.col("created_at").dt.date(), day0),
         )
         .with_columns(need_day=pl.coalesce("requested_day", "created_day"))
         .sort("position")

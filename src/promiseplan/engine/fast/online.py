@@ -24,6 +24,7 @@ from promiseplan.engine.fast.decide import (
 )
 from promiseplan.engine.fast.reasons import Reasons
 from promiseplan.engine.fast.state import NODES, new_state, reference
+from promiseplan.engine.fast.tables import LINE_STATUS
 from promiseplan.engine.orders import ScheduleLine
 from promiseplan.engine.plan import Plan
 from promiseplan.model.problem import Order, Problem
@@ -31,7 +32,6 @@ from promiseplan.model.problem import Order, Problem
 Progress = Callable[[int, int], None]
 MAX_LINES = 1000
 """Lines of an order asked about."""
-_STATUS = ("on_time", "late", "unconfirmed")
 
 
 class FastRun:
@@ -99,7 +99,7 @@ class FastRun:
                     line.line,
                     line.item,
                     row[R_QTY],
-                    _STATUS[row[R_STATUS]],
+                    LINE_STATUS[row[R_STATUS]],
                     None if lane is None else row[R_PROMISED],
                     None if lane is None else row[R_SHIP],
                     "" if lane is None else lane.location,

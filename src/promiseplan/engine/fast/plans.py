@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from promiseplan.engine.fast.arrays import Array, Indexed
+from promiseplan.engine.fast.arrays import Array, Indexed, _index
 from promiseplan.engine.plan import Plans, _frame
 from promiseplan.model.problem import Problem
 
@@ -174,8 +174,7 @@ def _lane_costs(indexed: Indexed) -> Array:
     """The cost per unit of every transfer lane by source, destination and mode (NaN past a
     key's lanes), in the lanes' order."""
     lane_costs: dict[tuple[int, int, int], list[float]] = {}
-    loc_of = {name: k for k, name in enumerate(indexed.locations)}
-    mode_of = {name: k for k, name in enumerate(indexed.modes)}
+    loc_of, mode_of = _index(indexed.locations), _index(indexed.modes)
     for lane in indexed.transfer_lanes:
         key = (loc_of[lane.source], loc_of[lane.destination], mode_of[lane.mode])
         lane_costs.setdefault(key, []).append(lane.cost_per_unit)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from promiseplan.engine.fast.arrays import Array, Indexed, Ints
+from promiseplan.engine.fast.arrays import Array, Indexed, Ints, _index
 from promiseplan.engine.fast.book import OrderBook
 from promiseplan.engine.fast.decide import (
     R_ARRIVAL,
@@ -27,6 +27,9 @@ from promiseplan.engine.fast.plans import day_date, sum_in_order
 from promiseplan.engine.plan import _COLUMNS, Plan, Plans, Summary, _changes, _frame, finish
 from promiseplan.model.build import line_sort_keys
 from promiseplan.model.problem import Problem
+
+LINE_STATUS = ("on_time", "late", "unconfirmed")
+"""A schedule line's status by its code (``ON_TIME``, ``LATE``, ``UNCONFIRMED``)."""
 
 
 class _Line(NamedTuple):
@@ -101,8 +104,7 @@ class Schedule:
         self.items = pl.Series(book.line_items, dtype=pl.String)
         self.regions = pl.Series(book.regions, dtype=pl.String)
         lanes = indexed.delivery_lanes
-        location_of = {x: k for k, x in enumerate(indexed.locations)}
-        mode_of = {x: k for k, x in enumerate(indexed.modes)}
+        location_of, mode_of = _index(indexed.locations), _index(indexed.modes)
         self.lane_place = np.asarray([location_of[x.location] for x in lanes] or [0], np.int64)
         self.lane_mode = np.asarray([mode_of[x.mode] for x in lanes] or [0], dtype=np.int64)
         self.lane_from = pl.Series([x.location for x in lanes] or [""], dtype=pl.String)
@@ -139,13 +141,13 @@ class Schedule:
                 "order_rank": self.keys.order[rows[:, R_ORDER]],
                 "item_index": self.line_item[rows[:, R_LINE]],
                 "location_index": place[at],
-                "mode_index": self.lane_mode[lane],
+                "mode_index": mode[at],
             }
         ).with_columns(
             order=self.order_ids.gather(rows[:, R_ORDER]),
             line=self.line_ids.gather(rows[:, R_LINE]),
             item=self.items.gather(rows[:, R_LINE]),
-            status=pl.Series(["on_time", "late", "unconfirmed"]).gather(rows[:, R_STATUS]),
+            status=pl.Series(LINE_STATUS).gather(rows[:, R_STATUS]),
             promised_day=pl.when("confirmed").then("promised"),
             ship_from=pl.when("confirmed").then("ship_from"),
             mode=pl.when("confirmed").then("mode"),
@@ -239,21 +241,18 @@ class Schedule:
                 frame["reason"],
             ),
             deliveries,
-            _summary(frame, len(book.line_ids)),
+            _summary(frame, status, confirmed, len(book.line_ids)),
             changes,
             plans(),
         )
 
 
-def _summary(frame: pl.DataFrame, order_lines: int) -> Summary:
-    """The figures of the schedule's rows (sorted as the confirmations) for kpis.json."""
-    confirmed = frame["confirmed"].to_numpy()
+def _summary(frame: pl.DataFrame, status: Array, confirmed: Array, order_lines: int) -> Summary:
+    """The figures of the schedule's rows (sorted as the confirmations; ``status`` and
+    ``confirmed`` are their columns) for kpis.json."""
     quantity = frame["quantity"].to_numpy()
-    status = frame["status_code"].to_numpy()
     return Summary(
-        lines={
-            s: int((status == k).sum()) for k, s in enumerate(("on_time", "late", "unconfirmed"))
-        },
+        lines={s: int((status == k).sum()) for k, s in enumerate(LINE_STATUS)},
         units_ordered=int(quantity.sum()),
         units_confirmed=int(quantity[confirmed].sum()),
         units_unconfirmed=int(quantity[~confirmed].sum()),
