@@ -99,7 +99,8 @@ def evaluate(
 ) -> bool:
     """The way over ``lane`` for ``quantity`` units into ``way`` (its cost per unit into
     ``costs[slot]``): just in time for ``target`` when it can arrive by then, else as early as
-    it can. Its cost is measured by a tentative supply, rolled back."""
+    it can. Its cost is measured by a tentative supply, rolled back; whether it was delayed is
+    left to ``mark_delayed``."""
     il = item * a.n_locations + a.dl_location[lane]
     available = earliest(a, s, il, quantity, s.root, 0)
     if available == NONE:
@@ -114,13 +115,21 @@ def evaluate(
             break
         available = day + 1  # earliest() was optimistic (resources shared along the chain)
     costs[slot] = (a.dl_cost[lane] * quantity + s.node_values[node, 0]) / quantity
-    first_free = ship_day(a, s, lane, quantity, available, EARLIEST, False)
-    first = ship_day(a, s, lane, quantity, available, EARLIEST, True)
     way[W_LANE], way[W_QTY], way[W_SHIP] = lane, quantity, day
     way[W_ARRIVAL], way[W_AVAILABLE], way[W_NODE] = day + a.dl_transit[lane], available, node
-    way[W_DELAYED] = first_free != NONE and first != NONE and first_free < first
     way[W_EARLY] = early
     return True
+
+
+@jit
+def mark_delayed(a: Arrays, s: State, way: Array) -> None:
+    """Whether the way's earliest ship day was pushed back by lane capacity or the location's
+    orders per day, for its reason. Asked only of the way taken, in the state it was measured
+    in (``evaluate`` changes nothing that ``ship_day`` reads)."""
+    lane, quantity, available = way[W_LANE], way[W_QTY], way[W_AVAILABLE]
+    first_free = ship_day(a, s, lane, quantity, available, EARLIEST, False)
+    first = ship_day(a, s, lane, quantity, available, EARLIEST, True)
+    way[W_DELAYED] = first_free != NONE and first != NONE and first_free < first
 
 
 @jit
@@ -211,6 +220,8 @@ def best(
             costs[slot] = trial_cost[0]
             found = True
             found_on_time = found_on_time or on_time
+    if found:
+        mark_delayed(a, s, way)
     return found
 
 
@@ -500,6 +511,7 @@ def _fill(
                 found = True
         if not found:
             break
+        mark_delayed(a, s, way)
         commit(a, s, item, way)
         promised = way[W_ARRIVAL]
         if a.or_has_requested[order]:
@@ -579,7 +591,7 @@ def _grow(array: Array, needed: int) -> Array:
         return array
     size = max(needed, 2 * array.shape[0])
     shape = (size,) + array.shape[1:]  # noqa: RUF005 (numba builds tuples this way)
-    grown = np.zeros(shape, dtype=array.dtype)
+    grown = np.empty(shape, dtype=array.dtype)
     grown[: array.shape[0]] = array
     return grown
 
@@ -598,15 +610,17 @@ def decide_orders(
 def _decide_orders(
     a: Arrays, s: State, first: int, stop: int
 ) -> tuple[Array, Array, Array, Array, Array, Array, Array]:
-    rows = np.zeros((1024, ROW_FIELDS), dtype=np.int64)
-    row_cost = np.zeros(1024)
-    nodes = np.zeros((1024, s.nodes.shape[1]), dtype=np.int64)
-    node_values = np.zeros((1024, 2))
-    made = np.zeros((64, 6), dtype=np.int64)
-    made_hours = np.zeros(64)
-    moved = np.zeros((64, 7), dtype=np.int64)
-    order_rows = np.zeros((s.options.shape[0], ROW_FIELDS), dtype=np.int64)
-    order_cost = np.zeros(s.options.shape[0])
+    # every row is written before it is read: no need to clear (an order's scratch rows
+    # alone are 9 MB)
+    rows = np.empty((1024, ROW_FIELDS), dtype=np.int64)
+    row_cost = np.empty(1024)
+    nodes = np.empty((1024, s.nodes.shape[1]), dtype=np.int64)
+    node_values = np.empty((1024, 2))
+    made = np.empty((64, 6), dtype=np.int64)
+    made_hours = np.empty(64)
+    moved = np.empty((64, 7), dtype=np.int64)
+    order_rows = np.empty((s.options.shape[0], ROW_FIELDS), dtype=np.int64)
+    order_cost = np.empty(s.options.shape[0])
     n_rows = n_nodes = n_made = n_moved = 0
     for order in range(first, stop):
         forget(s)  # entries are for versions of the state that do not come back
