@@ -7,6 +7,7 @@ import numpy as np
 import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed, _index
+from promiseplan.engine.fast.sorting import sorted_by
 from promiseplan.engine.plan import Plans, _frame
 from promiseplan.model.problem import Problem
 
@@ -97,27 +98,39 @@ class SupplyPlans:
         return day_date(self.problem, column)
 
     def _procurement(self, purchases: Array) -> pl.DataFrame:
-        supplier_rows, order_days = np.nonzero(purchases)
-        suppliers = [self.indexed.suppliers[k] for k in supplier_rows.tolist()]
-        quantities = purchases[supplier_rows, order_days]
+        """Sorted by order day, supplier, item and location (the key of a supplier's row)."""
+        rows, order_days = np.nonzero(purchases)
+        suppliers = self.indexed.suppliers
+        quantities = purchases[rows, order_days]
+        named = pl.DataFrame(
+            {
+                "supplier": [s.id for s in suppliers],
+                "item": [s.item for s in suppliers],
+                "location": [s.location for s in suppliers],
+            },
+            schema={"supplier": pl.String, "item": pl.String, "location": pl.String},
+        )
+        rank = np.empty(len(suppliers), dtype=np.int64)
+        rank[named.select(pl.arg_sort_by(named.columns)).to_series().to_numpy()] = np.arange(
+            len(suppliers)
+        )
+        lead = np.asarray([s.lead_time for s in suppliers], dtype=np.int64)
+        price = np.asarray([s.unit_price for s in suppliers], dtype=np.float64)
         bought = pl.DataFrame(
             {
-                "supplier": pl.Series([s.id for s in suppliers], dtype=pl.String),
-                "item": pl.Series([s.item for s in suppliers], dtype=pl.String),
-                "location": pl.Series([s.location for s in suppliers], dtype=pl.String),
+                "row": rows.astype(np.int64),
                 "quantity": quantities.astype(np.int64),
                 "day": order_days.astype(np.int64),
-                "arrival": order_days
-                + np.asarray([s.lead_time for s in suppliers], dtype=np.int64),
-                "cost": _rounded(
-                    quantities * np.asarray([s.unit_price for s in suppliers], dtype=np.float64)
-                ),
+                "rank": rank[rows],
+                "arrival": order_days + lead[rows],
+                "cost": _rounded(quantities * price[rows]),
             }
-        ).sort("day", "supplier", "item", "location")
+        )
+        bought = sorted_by(bought, ["day", "rank"])
         return bought.select(
-            "supplier",
-            "item",
-            "location",
+            pl.lit(named["supplier"]).gather("row").alias("supplier"),
+            pl.lit(named["item"]).gather("row").alias("item"),
+            pl.lit(named["location"]).gather("row").alias("location"),
             "quantity",
             self._date("day").alias("order_date"),
             self._date("arrival").alias("arrival_date"),
@@ -128,7 +141,8 @@ class SupplyPlans:
         """Sorted by item, location, resource (indices follow the ids' order), quantity, dates
         and hours."""
         resources = [r for r, _ in self.indexed.resources] or [""]
-        return made.sort(pl.all()).select(
+        keys = ["item", "location", "resource", "quantity", "start", "end"]
+        return sorted_by(made, keys, then=["hours"]).select(
             pl.lit(self.items).gather("item").alias("item"),
             pl.lit(self.locations).gather("location").alias("location"),
             pl.lit(pl.Series(resources, dtype=pl.String)).gather("resource").alias("resource"),

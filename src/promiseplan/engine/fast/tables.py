@@ -24,6 +24,7 @@ from promiseplan.engine.fast.decide import (
     UNCONFIRMED,
 )
 from promiseplan.engine.fast.plans import day_date, sum_in_order
+from promiseplan.engine.fast.sorting import sorted_by
 from promiseplan.engine.plan import _COLUMNS, Plan, Plans, Summary, _changes, _frame, finish
 from promiseplan.model.build import line_sort_keys
 from promiseplan.model.problem import Problem
@@ -203,10 +204,8 @@ class Schedule:
             self.add(np.zeros((0, R_KIND), np.int64), np.zeros(0), pl.Series([], dtype=pl.String))
         problem, book = self.problem, self.book
         frame = pl.concat(self.chunks).sort("line_rank", maintain_order=True)
-        deliveries = _sorted_by(
-            pl.concat(self.deliveries),
-            ["ship", "order_rank", "item_index", "location_index", "mode_index"],
-        )
+        keys = ["ship", "order_rank", "item_index", "location_index", "mode_index"]
+        deliveries = sorted_by(pl.concat(self.deliveries), keys).drop(keys)
         self.chunks.clear()
         self.deliveries.clear()
         confirmations = frame.select(_COLUMNS["confirmations"])
@@ -237,19 +236,6 @@ class Schedule:
             changes,
             plans(),
         )
-
-
-def _sorted_by(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """``frame`` sorted by the columns ``keys`` (integers from 0), stably, without them. Where
-    their values fit in 63 bits together, they are packed into one number to sort by: several
-    times faster than sorting by each."""
-    widths = [int(frame[k].max() or 0).bit_length() for k in keys]  # type: ignore[arg-type]
-    if sum(widths) > 63:
-        return frame.sort(keys, maintain_order=True).drop(keys)
-    packed = pl.lit(0, dtype=pl.Int64)
-    for key, width in zip(keys, widths, strict=True):
-        packed = packed * (1 << width) + pl.col(key)
-    return frame.sort(packed, maintain_order=True).drop(keys)
 
 
 def _summary(frame: pl.DataFrame, status: Array, confirmed: Array, order_lines: int) -> Summary:
