@@ -13,11 +13,13 @@ KEYS = ["a", "b", "c"]
 
 @st.composite
 def frames(draw: st.DrawFn) -> pl.DataFrame:
-    """Rows of three integer keys (some negative, or too large to pack), a number to sort by
-    after them, and the row's position."""
+    """Rows of three integer keys (some missing, negative, or too large to pack), a number to
+    sort by after them, and the row's position."""
     low = draw(st.sampled_from([0, -5]))
     high = draw(st.sampled_from([3, 1000, 2**40]))
     value = st.integers(min_value=low, max_value=high)
+    if draw(st.booleans()):
+        value = st.one_of(value, st.none())
     rows = draw(st.lists(st.tuples(value, value, value, st.sampled_from([0.5, 0.25])), max_size=40))
     columns = [*KEYS, "x"]
     data = {name: [r[k] for r in rows] for k, name in enumerate(columns)}

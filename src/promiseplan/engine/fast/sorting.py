@@ -14,9 +14,9 @@ import polars as pl
 
 def sorted_by(frame: pl.DataFrame, keys: Sequence[str], then: Sequence[str] = ()) -> pl.DataFrame:
     """``frame`` sorted by the integer columns ``keys``, then by the columns ``then``, keeping
-    the order of rows that tie on all of them; by each key when their values are negative or
-    need more than 63 bits together."""
-    if frame.height and keys:
+    the order of rows that tie on all of them; by each key when their values are missing,
+    negative or need more than 63 bits together."""
+    if frame.height and keys and not frame.select(pl.col(*keys).has_nulls()).row(0).count(True):
         low = frame.select(pl.col(*keys).min()).row(0)
         high = frame.select(pl.col(*keys).max()).row(0)
         widths = [int(value).bit_length() for value in high]
