@@ -1,0 +1,111 @@
+"""The fast engine's compiled decisions counted by callgrind: instructions and simulated cache
+misses, the same on every run, where timings on a shared virtual machine swing by 10-20 %.
+
+    .venv/bin/python benchmarks/instructions.py [--lines 100000] [--out FILE]
+
+Runs a child process under `valgrind --tool=callgrind --cache-sim=yes` with instrumentation
+switched off; the child loads a `scale` dataset (generated once into benchmarks/data/scale-N,
+seed 1), builds and indexes the problem and loads the compiled code, then waits while this
+process switches instrumentation on (`callgrind_control -i on`); it decides every order chunk
+by chunk as a run does, and instrumentation is switched off again. Prints the counted events
+(instructions Ir, data reads Dr and writes Dw, first-level and last-level misses) and a
+digest of the decided rows: two versions of the engine that decide alike print the same
+digest. At 100,000 lines it takes about ten minutes (valgrind runs the code some fifty times
+slower). Needs valgrind (Debian's package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def child(lines: int, signals: Path) -> None:
+    from promiseplan.dataset.load import load_dataset
+    from promiseplan.engine.fast import CHUNK
+    from promiseplan.engine.fast.arrays import index_problem
+    from promiseplan.engine.fast.book import book_from_dataset
+    from promiseplan.engine.fast.decide import decide_orders
+    from promiseplan.engine.fast.state import new_state, reference
+    from promiseplan.model.build import build_problem
+    from promiseplan.pipeline import resolve_settings
+
+    dataset = load_dataset(HERE / "data" / f"scale-{lines}")
+    settings = resolve_settings(dataset)
+    network = build_problem(dataset, settings, with_orders=False)
+    book = book_from_dataset(dataset, settings)
+    indexed = index_problem(network, book)
+    decide_orders(indexed.ref, reference(new_state(indexed.arrays, 1, indexed.arrivals[:0])), 0, 0)
+    state = reference(new_state(indexed.arrays, indexed.item_locations, indexed.arrivals))
+    chunks = [(first, min(first + CHUNK, len(book))) for first in range(0, len(book), CHUNK)]
+    (signals / "ready").touch()
+    while not (signals / "go").exists():
+        time.sleep(0.05)
+    decided = [decide_orders(indexed.ref, state, first, stop)[0] for first, stop in chunks]
+    (signals / "done").touch()
+    digest = hashlib.sha256(b"".join(rows.tobytes() for rows in decided)).hexdigest()[:16]
+    (signals / "digest").write_text(digest)
+
+
+def _wait_for(path: Path, process: subprocess.Popen[bytes]) -> None:
+    while not path.exists():
+        if process.poll() is not None:
+            raise SystemExit(f"the process under valgrind ended early (exit {process.returncode})")
+        time.sleep(0.5)
+
+
+def _control(switch: str, pid: int) -> None:
+    subprocess.run(["callgrind_control", "-i", switch, str(pid)], check=True, capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, help="keep callgrind's output file here")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child is not None:
+        child(arguments.lines, arguments.child)
+        return
+    data = HERE / "data" / f"scale-{arguments.lines}"
+    if not (data / "order_lines.csv").exists():
+        from promiseplan.generate import generate
+
+        generate("scale", data, arguments.lines, seed=1)
+    with tempfile.TemporaryDirectory() as folder:
+        signals = Path(folder)
+        out = arguments.out or signals / "callgrind.out"
+        command = [
+            *("valgrind", "--tool=callgrind", "--instr-atstart=no", "--cache-sim=yes"),
+            f"--callgrind-out-file={out}",
+            *(sys.executable, __file__, "--lines", str(arguments.lines), "--child", folder),
+        ]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for(signals / "ready", process)
+        _control("on", process.pid)
+        (signals / "go").touch()
+        _wait_for(signals / "done", process)
+        _control("off", process.pid)
+        if process.wait() != 0:
+            raise SystemExit(f"the process under valgrind failed (exit {process.returncode})")
+        events, totals = "", ""
+        for line in out.read_text().splitlines():
+            if line.startswith("events:"):
+                events = line.split(":", 1)[1]
+            elif line.startswith("totals:"):
+                totals = line.split(":", 1)[1]
+        digest = (signals / "digest").read_text()
+    print(f"compiled decisions at {arguments.lines} lines, rows {digest}")
+    for name, value in zip(events.split(), totals.split(), strict=True):
+        print(f"  {name:5} {int(value):>16,}")
+
+
+if __name__ == "__main__":
+    main()
