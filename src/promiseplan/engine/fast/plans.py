@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed, _index
-from promiseplan.engine.fast.sorting import sorted_by
+from promiseplan.engine.fast.sorting import inverse, sorted_by
 from promiseplan.engine.plan import Plans, _frame
 from promiseplan.model.problem import Problem
 
@@ -110,10 +110,7 @@ class SupplyPlans:
             },
             schema={"supplier": pl.String, "item": pl.String, "location": pl.String},
         )
-        rank = np.empty(len(suppliers), dtype=np.int64)
-        rank[named.select(pl.arg_sort_by(named.columns)).to_series().to_numpy()] = np.arange(
-            len(suppliers)
-        )
+        rank = inverse(named.select(pl.arg_sort_by(named.columns)).to_series().to_numpy())
         lead = np.asarray([s.lead_time for s in suppliers], dtype=np.int64)
         price = np.asarray([s.unit_price for s in suppliers], dtype=np.float64)
         bought = pl.DataFrame(

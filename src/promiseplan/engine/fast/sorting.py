@@ -1,4 +1,4 @@
-"""Sorting output tables by integer keys packed into one number.
+"""Sorting output tables: by integer keys packed into one number, and ranks from a sort.
 
 Polars sorts by one 64-bit column several times faster than by several: it compares encoded
 rows of all the keys. Keys that are integers from 0 (indices, days, quantities) and fit in 63
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import polars as pl
+
+from promiseplan.engine.fast.arrays import Array, Ints
 
 
 def sorted_by(frame: pl.DataFrame, keys: Sequence[str], then: Sequence[str] = ()) -> pl.DataFrame:
@@ -26,3 +29,10 @@ def sorted_by(frame: pl.DataFrame, keys: Sequence[str], then: Sequence[str] = ()
                 packed = packed * (1 << width) + pl.col(key)
             return frame.sort([packed, *(pl.col(c) for c in then)], maintain_order=True)
     return frame.sort([*keys, *then], maintain_order=True)
+
+
+def inverse(permutation: Array) -> Ints:
+    """The permutation that undoes ``permutation`` (positions to ranks, or back)."""
+    undone = np.empty(len(permutation), dtype=np.int64)
+    undone[permutation] = np.arange(len(permutation), dtype=np.int64)
+    return undone

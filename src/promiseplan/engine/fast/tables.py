@@ -24,7 +24,7 @@ from promiseplan.engine.fast.decide import (
     UNCONFIRMED,
 )
 from promiseplan.engine.fast.plans import day_date, sum_in_order
-from promiseplan.engine.fast.sorting import sorted_by
+from promiseplan.engine.fast.sorting import inverse, sorted_by
 from promiseplan.engine.plan import _COLUMNS, Plan, Plans, Summary, _changes, _frame, finish
 from promiseplan.model.build import line_sort_keys
 from promiseplan.model.problem import Problem
@@ -54,15 +54,8 @@ class BookKeys(NamedTuple):
     """Rank of each line by order id and line key (lines with equal keys share a rank)."""
 
 
-def _inverse(permutation: Array) -> Ints:
-    """The permutation that undoes ``permutation`` (positions to ranks, or back)."""
-    inverse = np.empty(len(permutation), dtype=np.int64)
-    inverse[permutation] = np.arange(len(permutation), dtype=np.int64)
-    return inverse
-
-
 def book_keys(book: OrderBook) -> BookKeys:
-    order_rank = _inverse(pl.Series(book.ids, dtype=pl.String).arg_sort().to_numpy())
+    order_rank = inverse(pl.Series(book.ids, dtype=pl.String).arg_sort().to_numpy())
     keys = ["order_rank", "key_kind", "key_number", "key_text"]
     lines = (
         pl.DataFrame(
@@ -290,7 +283,7 @@ def _orders(
                 ),
             )
         )
-    by_id = _inverse(keys.order)
+    by_id = inverse(keys.order)
     per_order = per_order[by_id]
     lines, n_confirmed, late, latest, reason_row = per_order.T
     status = np.select(
