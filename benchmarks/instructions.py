@@ -24,27 +24,14 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).parent
-
 
 def child(lines: int, signals: Path) -> None:
-    from promiseplan.dataset.load import load_dataset
-    from promiseplan.engine.fast import CHUNK
-    from promiseplan.engine.fast.arrays import index_problem
-    from promiseplan.engine.fast.book import book_from_dataset
-    from promiseplan.engine.fast.decide import decide_orders
-    from promiseplan.engine.fast.state import new_state, reference
-    from promiseplan.model.build import build_problem
-    from promiseplan.pipeline import resolve_settings
+    from decisions import fresh_state, prepare
 
-    dataset = load_dataset(HERE / "data" / f"scale-{lines}")
-    settings = resolve_settings(dataset)
-    network = build_problem(dataset, settings, with_orders=False)
-    book = book_from_dataset(dataset, settings)
-    indexed = index_problem(network, book)
-    decide_orders(indexed.ref, reference(new_state(indexed.arrays, 1, indexed.arrivals[:0])), 0, 0)
-    state = reference(new_state(indexed.arrays, indexed.item_locations, indexed.arrivals))
-    chunks = [(first, min(first + CHUNK, len(book))) for first in range(0, len(book), CHUNK)]
+    from promiseplan.engine.fast.decide import decide_orders
+
+    indexed, chunks = prepare(lines)
+    state = fresh_state(indexed)
     (signals / "ready").touch()
     while not (signals / "go").exists():
         time.sleep(0.05)
@@ -74,11 +61,6 @@ def main() -> None:
     if arguments.child is not None:
         child(arguments.lines, arguments.child)
         return
-    data = HERE / "data" / f"scale-{arguments.lines}"
-    if not (data / "order_lines.csv").exists():
-        from promiseplan.generate import generate
-
-        generate("scale", data, arguments.lines, seed=1)
     with tempfile.TemporaryDirectory() as folder:
         signals = Path(folder)
         out = arguments.out or signals / "callgrind.out"
