@@ -16,7 +16,7 @@ from promiseplan.engine.reference import plan
 from promiseplan.generate import generate
 from promiseplan.model.build import build_problem
 from promiseplan.online import ONLINE_ORDER, Promiser, Request
-from promiseplan.pipeline import resolve_settings
+from promiseplan.pipeline import plan_dataset, resolve_settings
 from tests.conftest import WORKED_EXAMPLE
 
 CASES = [("flowers", 120, 1), ("electronics", 60, 2), ("scale", 400, 3)]
@@ -169,3 +169,16 @@ def with_promises(dataset: Dataset, engine: object) -> Dataset:
 
     assert isinstance(engine, sa.Engine)
     return with_last_promises(dataset, last_promises(engine))
+
+
+def test_building_the_fast_promiser_leaves_the_plan_of_the_run(tmp_path: Path) -> None:
+    """Building it decides the spare order once, empty, to load the compiled promise before
+    the first question: the state after it is the full run's."""
+    generate("electronics", tmp_path, 60, 2)
+    dataset = load_dataset(tmp_path)
+    settings = resolve_settings(dataset)
+    promiser = Promiser(dataset, settings, engine="fast")
+    expected = plan_dataset(dataset, settings, engine="fast").tables
+    built = promiser.run.plan().tables
+    for name, frame in expected.items():
+        assert frame.equals(built[name]), name

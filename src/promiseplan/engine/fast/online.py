@@ -61,6 +61,9 @@ class FastRun:
         self._reasons = Reasons(network, self.book, self.indexed)
         self._rows = np.zeros((self.state.options.shape[0], ROW_FIELDS), dtype=np.int64)
         self._cost = np.zeros(self.state.options.shape[0])
+        # the spare order has no quantities yet: deciding it changes nothing, and loads (on a
+        # machine without the cache, compiles) the code the first question would wait for
+        promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
 
     def plan(self) -> Plan:
         """The plan of the decided orders, as the state now has it."""
