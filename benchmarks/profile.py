@@ -1,0 +1,172 @@
+"""Where the fast engine's compiled decisions spend their time, function by function.
+
+    .venv/bin/python benchmarks/profile.py [--lines 100000] [--top 25]
+
+A child process loads a `scale` dataset (generated once into benchmarks/data/scale-N, seed 1)
+and the compiled code as `benchmarks/decisions.py` does, then decides every order chunk by
+chunk while `perf record -e cpu-clock` samples it. perf cannot name code that numba compiled
+at run time, so the child writes the map perf reads for such code (/tmp/perf-PID.map): the
+functions of the compiled decisions, from the symbol table of their object code in numba's
+cache, placed by the address of the entry point. Prints the share of the samples of each
+function (the variants numba compiles of one function summed) and of the rest (Python,
+libraries, the kernel). Needs Linux perf (Debian's linux-perf) and binutils' nm; a function
+that the compiler inlined counts as part of its caller.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+
+def _object_code(data: Any) -> bytes | None:
+    """The ELF object inside what numba's cache holds for a compiled function."""
+    if isinstance(data, bytes) and data[:4] == b"\x7fELF":
+        return data
+    if isinstance(data, tuple | list):
+        for part in data:
+            found = _object_code(part)
+            if found is not None:
+                return found
+    return None
+
+
+def _short(symbol: str) -> str:
+    """``module.function`` of a numba symbol (``_ZN<len>name...B<...>``)."""
+    body = symbol.split("_ZN", 1)[-1]
+    pieces = []
+    while body[:1].isdigit():
+        digits = re.match(r"\d+", body)
+        assert digits is not None
+        size = int(digits.group())
+        start = len(digits.group())
+        pieces.append(body[start : start + size])
+        body = body[start + size :]
+    wrapper = symbol.startswith(("cfunc.", "_ZN7cpython"))
+    return ".".join(pieces[-2:]) + (" (entry wrapper)" if wrapper else "")
+
+
+def write_perf_map(dispatcher: Any, path: Path) -> int:
+    """Write the perf map of ``dispatcher``'s compiled code (its one signature, loaded from
+    numba's cache); how many functions it names."""
+    from numba.core.registry import cpu_target
+
+    signature = dispatcher.signatures[0]
+    result = dispatcher.overloads[signature]
+    codegen = cpu_target.target_context.codegen()
+    cache = dispatcher._cache
+    code = _object_code(cache._cache_file.load(cache._index_key(signature, codegen)))
+    if code is None:
+        raise SystemExit("numba's cache holds no object code for the decisions")
+    entry_name = result.fndesc.llvm_func_name
+    entry = result.library.get_pointer_to_function(entry_name)
+    with tempfile.NamedTemporaryFile(suffix=".o") as handle:
+        handle.write(code)
+        handle.flush()
+        table = subprocess.run(
+            ["nm", "-S", handle.name], capture_output=True, text=True, check=True
+        ).stdout
+    symbols = []
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and fields[2] in ("T", "t", "W", "w"):
+            symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
+    base = next(offset for offset, _, name in symbols if name == entry_name)
+    with path.open("w") as out:
+        for offset, size, name in symbols:
+            out.write(f"{entry + offset - base:x} {size:x} {_short(name)}\n")
+    return len(symbols)
+
+
+def child(lines: int, signals: Path) -> None:
+    from decisions import fresh_state, prepare
+
+    from promiseplan.engine.fast.decide import decide_orders
+
+    indexed, chunks = prepare(lines)
+    state = fresh_state(indexed)
+    named = write_perf_map(decide_orders, Path(f"/tmp/perf-{os.getpid()}.map"))
+    print(f"{named} compiled functions mapped", file=sys.stderr)
+    (signals / "ready").write_text(str(os.getpid()))
+    while not (signals / "go").exists():
+        time.sleep(0.05)
+    started = time.perf_counter()
+    for first, stop in chunks:
+        decide_orders(indexed.ref, state, first, stop)
+    (signals / "done").write_text(f"{time.perf_counter() - started:.3f}")
+    while not (signals / "reported").exists():  # perf report reads the map of this process
+        time.sleep(0.05)
+    Path(f"/tmp/perf-{os.getpid()}.map").unlink()
+
+
+def report(data: Path, top: int) -> list[tuple[float, str]]:
+    text = subprocess.run(
+        ["perf", "report", "-i", str(data), "--sort", "symbol", "--stdio"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    shares: dict[str, float] = defaultdict(float)
+    for line in text.splitlines():
+        match = re.match(r"\s*([\d.]+)%\s+\[(.)\]\s+(.+)$", line)
+        if match:
+            share, space = float(match.group(1)), match.group(2)
+            name = re.split(r"\s{2,}", match.group(3).strip())[0]
+            compiled = "." in name and not name.startswith(("_", "0x")) and space == "."
+            shares[name if compiled else "(other: Python, libraries, kernel)"] += share
+    ranked = sorted(((share, name) for name, share in shares.items()), reverse=True)
+    return ranked[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child is not None:
+        child(arguments.lines, arguments.child)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        signals = Path(folder)
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--lines", str(arguments.lines), "--child", folder],
+            cwd=Path(__file__).parent,
+        )
+        while not (signals / "ready").exists():
+            if process.poll() is not None:
+                raise SystemExit("the child process ended before deciding")
+            time.sleep(0.1)
+        data = signals / "perf.data"
+        pid = (signals / "ready").read_text()
+        recorder = subprocess.Popen(
+            ["perf", "record", "-q", "-e", "cpu-clock", "-F", "2000", "-p", pid, "-o", str(data)]
+        )
+        time.sleep(0.5)  # perf attaches
+        (signals / "go").write_text("")
+        while not (signals / "done").exists():
+            if process.poll() is not None:
+                raise SystemExit("the child process ended before deciding every order")
+            time.sleep(0.05)
+        recorder.send_signal(signal.SIGINT)
+        recorder.wait()
+        ranked = report(data, arguments.top)
+        (signals / "reported").write_text("")
+        process.wait()
+        seconds = (signals / "done").read_text()
+    print(f"{arguments.lines} lines decided in {seconds} s under perf; share of samples:")
+    for share, name in ranked:
+        print(f"{share:6.2f} %  {name}")
+
+
+if __name__ == "__main__":
+    main()
