@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from promiseplan.dataset.load import load_dataset
 from promiseplan.engine.fast import CHUNK
-from promiseplan.engine.fast.arrays import Indexed, index_problem
+from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.book import book_from_dataset
 from promiseplan.engine.fast.decide import decide_orders
 from promiseplan.engine.fast.state import State, new_state, reference
@@ -50,6 +53,33 @@ def prepare(lines: int) -> tuple[Indexed, list[tuple[int, int]]]:
 def fresh_state(indexed: Indexed) -> State:
     """The state before any decision, as the compiled code reads it."""
     return reference(new_state(indexed.arrays, indexed.item_locations, indexed.arrivals))
+
+
+def decide_on_signal(
+    lines: int, signals: Path, before_ready: Callable[[], None] = lambda: None
+) -> list[Array]:
+    """For a process that another one measures (`instructions.py`, `profile.py`): prepare the
+    problem of ``lines``, call ``before_ready``, write ``signals/ready`` (this process's id),
+    wait for ``signals/go``, decide every order chunk by chunk and write ``signals/done`` (the
+    seconds it took); the decided rows of each chunk."""
+    indexed, chunks = prepare(lines)
+    state = fresh_state(indexed)
+    before_ready()
+    (signals / "ready").write_text(str(os.getpid()))
+    while not (signals / "go").exists():
+        time.sleep(0.05)
+    started = time.perf_counter()
+    decided = [decide_orders(indexed.ref, state, first, stop)[0] for first, stop in chunks]
+    (signals / "done").write_text(f"{time.perf_counter() - started:.3f}")
+    return decided
+
+
+def wait_for(path: Path, process: subprocess.Popen[bytes]) -> None:
+    """Until ``path`` exists; stops with a message if ``process`` ends first."""
+    while not path.exists():
+        if process.poll() is not None:
+            raise SystemExit(f"the measured process ended early (exit {process.returncode})")
+        time.sleep(0.1)
 
 
 def main() -> None:

@@ -21,31 +21,17 @@ import hashlib
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from decisions import wait_for
 
 
 def child(lines: int, signals: Path) -> None:
-    from decisions import fresh_state, prepare
+    from decisions import decide_on_signal
 
-    from promiseplan.engine.fast.decide import decide_orders
-
-    indexed, chunks = prepare(lines)
-    state = fresh_state(indexed)
-    (signals / "ready").touch()
-    while not (signals / "go").exists():
-        time.sleep(0.05)
-    decided = [decide_orders(indexed.ref, state, first, stop)[0] for first, stop in chunks]
-    (signals / "done").touch()
+    decided = decide_on_signal(lines, signals)
     digest = hashlib.sha256(b"".join(rows.tobytes() for rows in decided)).hexdigest()[:16]
     (signals / "digest").write_text(digest)
-
-
-def _wait_for(path: Path, process: subprocess.Popen[bytes]) -> None:
-    while not path.exists():
-        if process.poll() is not None:
-            raise SystemExit(f"the process under valgrind ended early (exit {process.returncode})")
-        time.sleep(0.5)
 
 
 def _control(switch: str, pid: int) -> None:
@@ -70,10 +56,10 @@ def main() -> None:
             *(sys.executable, __file__, "--lines", str(arguments.lines), "--child", folder),
         ]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait_for(signals / "ready", process)
+        wait_for(signals / "ready", process)
         _control("on", process.pid)
         (signals / "go").touch()
-        _wait_for(signals / "done", process)
+        wait_for(signals / "done", process)
         _control("off", process.pid)
         if process.wait() != 0:
             raise SystemExit(f"the process under valgrind failed (exit {process.returncode})")

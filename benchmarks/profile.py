@@ -27,6 +27,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from decisions import wait_for
+
 
 def _object_code(data: Any) -> bytes | None:
     """The ELF object inside what numba's cache holds for a compiled function."""
@@ -88,24 +90,20 @@ def write_perf_map(dispatcher: Any, path: Path) -> int:
 
 
 def child(lines: int, signals: Path) -> None:
-    from decisions import fresh_state, prepare
+    from decisions import decide_on_signal
 
     from promiseplan.engine.fast.decide import decide_orders
 
-    indexed, chunks = prepare(lines)
-    state = fresh_state(indexed)
-    named = write_perf_map(decide_orders, Path(f"/tmp/perf-{os.getpid()}.map"))
-    print(f"{named} compiled functions mapped", file=sys.stderr)
-    (signals / "ready").write_text(str(os.getpid()))
-    while not (signals / "go").exists():
-        time.sleep(0.05)
-    started = time.perf_counter()
-    for first, stop in chunks:
-        decide_orders(indexed.ref, state, first, stop)
-    (signals / "done").write_text(f"{time.perf_counter() - started:.3f}")
+    perf_map = Path(f"/tmp/perf-{os.getpid()}.map")
+
+    def map_the_code() -> None:
+        named = write_perf_map(decide_orders, perf_map)
+        print(f"{named} compiled functions mapped", file=sys.stderr)
+
+    decide_on_signal(lines, signals, map_the_code)
     while not (signals / "reported").exists():  # perf report reads the map of this process
         time.sleep(0.05)
-    Path(f"/tmp/perf-{os.getpid()}.map").unlink()
+    perf_map.unlink()
 
 
 def report(data: Path, top: int) -> list[tuple[float, str]]:
@@ -142,10 +140,7 @@ def main() -> None:
             [sys.executable, __file__, "--lines", str(arguments.lines), "--child", folder],
             cwd=Path(__file__).parent,
         )
-        while not (signals / "ready").exists():
-            if process.poll() is not None:
-                raise SystemExit("the child process ended before deciding")
-            time.sleep(0.1)
+        wait_for(signals / "ready", process)
         data = signals / "perf.data"
         pid = (signals / "ready").read_text()
         recorder = subprocess.Popen(
@@ -153,10 +148,7 @@ def main() -> None:
         )
         time.sleep(0.5)  # perf attaches
         (signals / "go").write_text("")
-        while not (signals / "done").exists():
-            if process.poll() is not None:
-                raise SystemExit("the child process ended before deciding every order")
-            time.sleep(0.05)
+        wait_for(signals / "done", process)
         recorder.send_signal(signal.SIGINT)
         recorder.wait()
         ranked = report(data, arguments.top)
