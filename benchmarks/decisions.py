@@ -74,6 +74,21 @@ def decide_on_signal(
     return decided
 
 
+def parse_or_run_child(
+    parser: argparse.ArgumentParser, child: Callable[[int, Path], None]
+) -> argparse.Namespace | None:
+    """The arguments of a script that measures a child process of its own (``--lines``, and
+    ``--child FOLDER`` in the child); in the child, runs ``child(lines, folder)`` and gives
+    None."""
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child is None:
+        return arguments
+    child(arguments.lines, arguments.child)
+    return None
+
+
 def wait_for(path: Path, process: subprocess.Popen[bytes]) -> None:
     """Until ``path`` exists; stops with a message if ``process`` ends first."""
     while not path.exists():

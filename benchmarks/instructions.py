@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from decisions import wait_for
+from decisions import parse_or_run_child, wait_for
 
 
 def child(lines: int, signals: Path) -> None:
@@ -40,12 +40,9 @@ def _control(switch: str, pid: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--out", type=Path, help="keep callgrind's output file here")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
-    if arguments.child is not None:
-        child(arguments.lines, arguments.child)
+    arguments = parse_or_run_child(parser, child)
+    if arguments is None:
         return
     with tempfile.TemporaryDirectory() as folder:
         signals = Path(folder)

@@ -27,7 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from decisions import wait_for
+from decisions import parse_or_run_child, wait_for
 
 
 def _object_code(data: Any) -> bytes | None:
@@ -127,12 +127,9 @@ def report(data: Path, top: int) -> list[tuple[float, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
-    if arguments.child is not None:
-        child(arguments.lines, arguments.child)
+    arguments = parse_or_run_child(parser, child)
+    if arguments is None:
         return
     with tempfile.TemporaryDirectory() as folder:
         signals = Path(folder)
