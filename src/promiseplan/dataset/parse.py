@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import polars as pl
 
 from promiseplan.dataset.issues import Issue
@@ -104,12 +107,15 @@ def _convert(column: Column, text: pl.Series) -> tuple[pl.Series, Problems]:
         )
         return value, [(present & value.is_null(), "'{value}' is not true or false")]
     if kind is Kind.DATE:
-        value = text.str.to_date("%Y-%m-%d", strict=False)
-        value = value.fill_null(_to_datetime(text).dt.date())
+        value = _first_parsed(
+            text, [_date, *(partial(_datetime_date, form=f) for f in _DATETIME_FORMATS)]
+        )
         return value, [(present & value.is_null(), "'{value}' is not a date (YYYY-MM-DD)")]
     if kind is Kind.DATETIME:
-        value = _to_datetime(text)
-        value = value.fill_null(text.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")))
+        value = _first_parsed(
+            text,
+            [*(partial(_datetime, form=f) for f in _DATETIME_FORMATS), _date_at_midnight],
+        )
         return value, [
             (present & value.is_null(), "'{value}' is not a date-time (YYYY-MM-DDTHH:MM)")
         ]
@@ -148,17 +154,30 @@ def _convert_number(
     return (number.cast(pl.Int64, strict=False) if whole else number), problems
 
 
-def _to_datetime(text: pl.Series) -> pl.Series:
-    frame = pl.DataFrame({"t": text})
-    return (
-        frame.select(
-            pl.coalesce(
-                [
-                    pl.col("t").str.to_datetime(f, strict=False, time_unit="us")
-                    for f in _DATETIME_FORMATS
-                ]
-            )
-        )
-        .to_series()
-        .alias(text.name)
-    )
+def _first_parsed(text: pl.Series, parsers: list[Callable[[pl.Series], pl.Series]]) -> pl.Series:
+    """Row by row, the value of the first parser that reads the text (null when none does).
+    Each parser after the first reads only the rows the ones before it could not: a column
+    in one format is read once."""
+    value = parsers[0](text)
+    for parse in parsers[1:]:
+        unread = (value.is_null() & text.is_not_null()).arg_true()
+        if unread.is_empty():
+            break
+        value = value.scatter(unread, parse(text.gather(unread)))
+    return value
+
+
+def _date(text: pl.Series) -> pl.Series:
+    return text.str.to_date("%Y-%m-%d", strict=False)
+
+
+def _datetime(text: pl.Series, form: str) -> pl.Series:
+    return text.str.to_datetime(form, strict=False, time_unit="us")
+
+
+def _datetime_date(text: pl.Series, form: str) -> pl.Series:
+    return _datetime(text, form).dt.date()
+
+
+def _date_at_midnight(text: pl.Series) -> pl.Series:
+    return _date(text).cast(pl.Datetime("us"))
