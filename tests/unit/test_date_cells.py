@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,21 +38,12 @@ def _first_reading(cell: str | None, as_date: bool) -> date | datetime | None:
     return next((r for r in [*timed, midnight] if r), None)
 
 
-@given(st.lists(cells, max_size=40))
-def test_date_cells_take_the_first_format_that_reads_them(column: list[str | None]) -> None:
+@pytest.mark.parametrize("kind", [Kind.DATE, Kind.DATETIME])
+@given(column=st.lists(cells, max_size=40))
+def test_cells_take_the_first_format_that_reads_them(kind: Kind, column: list[str | None]) -> None:
     text = pl.Series("when", column, dtype=pl.String)
-    value, problems = _convert(Column("when", Kind.DATE), text)
-    assert value.to_list() == [_first_reading(c, as_date=True) for c in column]
-    assert problems[0][0].to_list() == [
-        c is not None and v is None for c, v in zip(column, value, strict=True)
-    ]
-
-
-@given(st.lists(cells, max_size=40))
-def test_date_time_cells_take_the_first_format_that_reads_them(column: list[str | None]) -> None:
-    text = pl.Series("when", column, dtype=pl.String)
-    value, problems = _convert(Column("when", Kind.DATETIME), text)
-    assert value.to_list() == [_first_reading(c, as_date=False) for c in column]
+    value, problems = _convert(Column("when", kind), text)
+    assert value.to_list() == [_first_reading(c, as_date=kind is Kind.DATE) for c in column]
     assert problems[0][0].to_list() == [
         c is not None and v is None for c, v in zip(column, value, strict=True)
     ]
