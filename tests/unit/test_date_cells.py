@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promiseplan.dataset.parse import _DATETIME_FORMATS, _convert
@@ -39,6 +39,7 @@ def _first_reading(cell: str | None, as_date: bool) -> date | datetime | None:
 
 
 @pytest.mark.parametrize("kind", [Kind.DATE, Kind.DATETIME])
+@settings(deadline=None)  # polars parses; a loaded machine may take longer than the default
 @given(column=st.lists(cells, max_size=40))
 def test_cells_take_the_first_format_that_reads_them(kind: Kind, column: list[str | None]) -> None:
     text = pl.Series("when", column, dtype=pl.String)
