@@ -106,7 +106,9 @@ def child(lines: int, signals: Path) -> None:
     perf_map.unlink()
 
 
-def report(data: Path, top: int) -> list[tuple[float, str]]:
+def report(data: Path, top: int, compiled: set[str]) -> list[tuple[float, str]]:
+    """The ``top`` shares of the samples by function, the ``compiled`` ones by name and the
+    rest together."""
     text = subprocess.run(
         ["perf", "report", "-i", str(data), "--sort", "symbol", "--stdio"],
         capture_output=True,
@@ -119,8 +121,8 @@ def report(data: Path, top: int) -> list[tuple[float, str]]:
         if match:
             share, space = float(match.group(1)), match.group(2)
             name = re.split(r"\s{2,}", match.group(3).strip())[0]
-            compiled = "." in name and not name.startswith(("_", "0x")) and space == "."
-            shares[name if compiled else "(other: Python, libraries, kernel)"] += share
+            mine = space == "." and name in compiled
+            shares[name if mine else "(other: Python, libraries, kernel)"] += share
     ranked = sorted(((share, name) for name, share in shares.items()), reverse=True)
     return ranked[:top]
 
@@ -148,7 +150,8 @@ def main() -> None:
         wait_for(signals / "done", process)
         recorder.send_signal(signal.SIGINT)
         recorder.wait()
-        ranked = report(data, arguments.top)
+        perf_map = Path(f"/tmp/perf-{pid}.map").read_text().splitlines()
+        ranked = report(data, arguments.top, {line.split(" ", 2)[2] for line in perf_map})
         (signals / "reported").write_text("")
         process.wait()
         seconds = (signals / "done").read_text()
