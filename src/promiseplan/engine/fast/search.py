@@ -140,6 +140,20 @@ def chain_hash(a: Arrays, path: Array, places: Array, depth: int, here: int) -> 
 
 
 @jit
+def path_hash(a: Arrays, path: Array, depth: int, here: int) -> int:
+    """``chain_hash`` of a chain whose locations are not at hand."""
+    L = a.n_locations
+    reach = a.loc_reach[here]
+    value = 0
+    k = depth
+    while k > 0:
+        k -= 1
+        if reach[path[k] % L]:
+            value ^= _zobrist(path[k])
+    return value
+
+
+@jit
 def _zobrist(il: int) -> int:
     """A random 64-bit name of item-location ``il`` (splitmix64's mix of it): computed where a
     table of them would be a cache miss per item-location on the chain."""
@@ -175,8 +189,20 @@ def _earliest(
     a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: int, by: int
 ) -> int:
     """``earliest``, or any day after ``by`` as soon as the answer is known to be later."""
-    if quantity <= 0:
+    if quantity <= 0 or s.now[il0, NOW_FREE] >= quantity:
         return 0
+    asked = path_hash(a, path, depth0, il0 % a.n_locations) if depth0 > 0 else 0
+    known = recall(s, s.counts[VERSION], il0, quantity, asked)
+    if known != UNKNOWN:
+        return known
+    return _search(a, s, il0, quantity, path, depth0, asked, by)
+
+
+@jit
+def _search(
+    a: Arrays, s: State, il0: int, quantity: int, path: Array, depth0: int, asked: int, by: int
+) -> int:
+    """``_earliest`` when the answer is neither day 0 nor remembered (under ``asked``)."""
     f = s.eframes
     p = s.epath
     places = s.eplace
@@ -185,7 +211,8 @@ def _earliest(
         p[k] = path[k]
         places[k] = path[k] % L
     top = 0
-    f[0, E_IL], f[0, E_QTY], f[0, E_DEPTH], f[0, E_PHASE] = il0, quantity, depth0, START
+    f[0, E_IL], f[0, E_QTY], f[0, E_DEPTH], f[0, E_PHASE] = il0, quantity, depth0, PLATEAU
+    f[0, E_HASH], f[0, E_START] = asked, 0
     result = NONE
     while True:
         fr = f[top]
