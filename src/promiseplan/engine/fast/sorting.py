@@ -19,11 +19,16 @@ def sorted_by(frame: pl.DataFrame, keys: Sequence[str], then: Sequence[str] = ()
     """``frame`` sorted by the integer columns ``keys``, then by the columns ``then``, keeping
     the order of rows that tie on all of them; by each key when their values are missing,
     negative or need more than 63 bits together."""
-    if frame.height and keys and not frame.select(pl.col(*keys).has_nulls()).row(0).count(True):
-        low = frame.select(pl.col(*keys).min()).row(0)
-        high = frame.select(pl.col(*keys).max()).row(0)
-        widths = [int(value).bit_length() for value in high]
-        if min(low) >= 0 and sum(widths) <= 63:
+    if frame.height and keys:
+        n = len(keys)
+        found = frame.select(
+            pl.col(*keys).null_count().name.suffix(" nulls"),
+            pl.col(*keys).min().name.suffix(" min"),
+            pl.col(*keys).max().name.suffix(" max"),
+        ).row(0)
+        nulls, low, high = found[:n], found[n : 2 * n], found[2 * n :]
+        widths = [0 if value is None else int(value).bit_length() for value in high]
+        if not any(nulls) and min(low) >= 0 and sum(widths) <= 63:
             packed = pl.lit(0, dtype=pl.Int64)
             for key, width in zip(keys, widths, strict=True):
                 packed = packed * (1 << width) + pl.col(key)
