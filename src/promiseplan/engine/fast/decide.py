@@ -30,7 +30,7 @@ from promiseplan.engine.fast.state import (
     ships,
 )
 from promiseplan.engine.fast.supply import FAIL, can_ship, could_ever_supply
-from promiseplan.engine.fast.tentative import supply_again, tentative
+from promiseplan.engine.fast.tentative import release, supply_again, tentative
 
 EARLIEST = -(10**9)
 """A target no way can meet: ask for the earliest way."""
@@ -99,9 +99,10 @@ def evaluate(
 ) -> bool:
     """The way over ``lane`` for ``quantity`` units into ``way`` (its cost per unit into
     ``costs[slot]``): just in time for ``target`` when it can arrive by then, else as early as
-    it can. Its cost is measured by a tentative supply, rolled back; whether it was delayed is
-    left to ``mark_delayed``."""
+    it can. Its cost is measured by a tentative supply, taken back (see ``tentative``); whether
+    it was delayed is left to ``mark_delayed``."""
     il = item * a.n_locations + a.dl_location[lane]
+    release(s)
     available = earliest(a, s, il, quantity, s.root, 0)
     if available == NONE:
         return False
@@ -125,7 +126,8 @@ def evaluate(
 def mark_delayed(a: Arrays, s: State, way: Array) -> None:
     """Whether the way's earliest ship day was pushed back by lane capacity or the location's
     orders per day, for its reason. Asked only of the way taken, in the state it was measured
-    in (``evaluate`` changes nothing that ``ship_day`` reads)."""
+    in (``evaluate`` changes nothing that ``ship_day`` reads, nor does a tentative supply left
+    in place)."""
     lane, quantity, available = way[W_LANE], way[W_QTY], way[W_AVAILABLE]
     first_free = ship_day(a, s, lane, quantity, available, EARLIEST, False)
     first = ship_day(a, s, lane, quantity, available, EARLIEST, True)
@@ -145,6 +147,7 @@ def _later(a: Arrays, s: State, item: int, quantity: int, lane: int, arrival: in
     """Whether every way over ``lane`` arrives after ``arrival``: none ships before the units
     can be there."""
     il = item * a.n_locations + a.dl_location[lane]
+    release(s)
     available = earliest(a, s, il, quantity, s.root, 0)
     return available == NONE or available + a.dl_transit[lane] > arrival
 
@@ -250,6 +253,7 @@ def most_by(
     while low <= high:
         middle = (low + high) // 2
         last_ship = min(target - transit, a.last - transit)
+        release(s)
         if not free_by(a, s, il, middle, last_ship):
             high = middle - 1
             continue
@@ -292,6 +296,7 @@ def _too_late(a: Arrays, order: int, promised: int) -> bool:
 
 @jit
 def _no_way(a: Arrays, s: State, order: int, item: int, quantity: int) -> int:
+    release(s)
     region = a.or_region[order]
     any_lane = False
     for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
@@ -577,11 +582,13 @@ def decide(
 ) -> int:
     """Decide one order; its schedule rows go into ``rows``; how many."""
     if a.or_complete[order]:
-        return _complete(a, s, order, rows, row_cost, 0)
-    n = 0
-    for line in range(a.or_line_ptr[order], a.or_line_ptr[order + 1]):
-        if a.ln_quantity[line] > 0:
-            n = _split(a, s, order, line, rows, row_cost, n)
+        n = _complete(a, s, order, rows, row_cost, 0)
+    else:
+        n = 0
+        for line in range(a.or_line_ptr[order], a.or_line_ptr[order + 1]):
+            if a.ln_quantity[line] > 0:
+                n = _split(a, s, order, line, rows, row_cost, n)
+    release(s)
     return n
 
 

@@ -27,6 +27,9 @@ NOW_FREE, NOW_END = 0, 1
 VERSION, NUMBERS, LOG, PRODUCTIONS, TRANSFERS, NODES, SHIPPING, OPTIONS, TAKEN = range(9)
 MEMO_GENERATION, MEMO_USED, SUPPLIED = 9, 10, 11
 KEPT_GENERATION, KEPT_LOG, KEPT_MADE, KEPT_MOVED = 12, 13, 14, 15
+HELD, HELD_MARK = 16, 17
+"""The row of ``supplied`` + 1 whose supply is left in place (0: none), and where its changes
+begin in the undo log (``tentative``)."""
 MEMO_SLOTS = 1 << 12
 """Slots of the memo of earliest days: 256 KiB, within a second-level cache. An order asks
 for a few hundred at most; a fuller memo is cleared (see ``memo``)."""
@@ -157,7 +160,7 @@ def new_state(arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16
         kept_made=np.zeros((capacity // 16, 6), dtype=np.int64),
         kept_made_hours=np.zeros(capacity // 16),
         kept_moved=np.zeros((capacity // 16, 7), dtype=np.int64),
-        counts=np.zeros(16, dtype=np.int64),
+        counts=np.zeros(24, dtype=np.int64),
     )
 
 
@@ -309,6 +312,8 @@ def checkpoint(s: State) -> int:
 @jit
 def rollback(s: State, mark: int) -> None:
     n = s.counts[LOG]
+    if s.counts[HELD] != 0 and mark <= s.counts[HELD_MARK]:
+        s.counts[HELD] = 0
     if n > mark:
         s.counts[VERSION] = s.log_version[mark]
     while n > mark:

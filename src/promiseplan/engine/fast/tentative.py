@@ -1,6 +1,12 @@
 """Tentative supplies: a way is measured by supplying it and taking the supply back, and the
 way chosen is then supplied for real, in the very state it was measured in.
 
+The last tentative supply is taken back only when the state is next asked about (``release``):
+the way measured last is most often the one chosen, whose supply is then kept as it is instead
+of being taken back and done again. Whatever reads stock, hours or purchases after a
+tentative supply releases it first; reading lanes and shipments needs not (a supply changes
+none of them).
+
 The last few tentative supplies of an order are kept with the changes they made (the undo
 log's entries, productions and transfers, in order), keyed by the state's version: the same
 supply asked again in the same state (a truck and an express lane from one location shipping
@@ -16,6 +22,8 @@ from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.compiled import jit
 from promiseplan.engine.fast.state import (
     BUY,
+    HELD,
+    HELD_MARK,
     HOURS,
     KEPT_GENERATION,
     KEPT_LOG,
@@ -68,15 +76,18 @@ def _kept(s: State, il: int, quantity: int, day: int, early: bool) -> int:
 
 @jit
 def tentative(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool) -> int:
-    """The supply of ``quantity`` units at ``il`` by ``day``, taken back at once: its node,
-    or FAIL."""
+    """The supply of ``quantity`` units at ``il`` by ``day``, taken back: its node, or FAIL. A
+    supply whose changes could be kept is taken back by the next ``release`` (or kept as it
+    is by ``supply_again``)."""
+    release(s)
     k = _kept(s, il, quantity, day, early)
     if k != NONE:
         return int(s.supplied[k, T_NODE])
     version = s.counts[VERSION]
     mark, made, moved = checkpoint(s), s.counts[PRODUCTIONS], s.counts[TRANSFERS]
     node = supply(a, s, il, quantity, day, s.root, 0, early)
-    r = s.supplied[s.counts[SUPPLIED] % s.supplied.shape[0]]
+    row = s.counts[SUPPLIED] % s.supplied.shape[0]
+    r = s.supplied[row]
     s.counts[SUPPLIED] += 1
     r[T_GENERATION], r[T_VERSION], r[T_IL], r[T_QTY] = (
         s.counts[MEMO_GENERATION],
@@ -88,8 +99,18 @@ def tentative(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool
     r[T_LOG_END] = NONE
     if node != FAIL:
         _keep_changes(s, r, mark, made, moved)
-    rollback(s, mark)
+    if r[T_LOG_END] != NONE:
+        s.counts[HELD], s.counts[HELD_MARK] = row + 1, mark
+    else:
+        rollback(s, mark)
     return int(node)
+
+
+@jit
+def release(s: State) -> None:
+    """Take back the tentative supply left in place, if any."""
+    if s.counts[HELD] != 0:
+        rollback(s, s.counts[HELD_MARK])
 
 
 @jit
@@ -123,6 +144,13 @@ def _keep_changes(s: State, r: Array, mark: int, made: int, moved: int) -> None:
 @jit
 def supply_again(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool) -> int:
     """Supply for real what ``tentative`` measured: its node, or FAIL."""
+    held = s.counts[HELD]
+    if held != 0:
+        r = s.supplied[held - 1]
+        if r[T_IL] == il and r[T_QTY] == quantity and r[T_DAY] == day and r[T_EARLY] == early:
+            s.counts[HELD] = 0  # in place already
+            return int(r[T_NODE])
+        release(s)
     k = _kept(s, il, quantity, day, early)
     if k == NONE or s.supplied[k, T_LOG_END] == NONE:
         return int(supply(a, s, il, quantity, day, s.root, 0, early))
