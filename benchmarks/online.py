@@ -41,7 +41,8 @@ def main() -> None:
     rng = random.Random(1)
     products = dataset["items"].filter(pl.col("kind") == "product")["item"].to_list()
     customers = dataset["customers"]["customer"].to_list()
-    times, statuses = [], {}
+    times: list[float] = []
+    statuses: dict[str, int] = {}
     for _ in range(args.queries):
         items = rng.sample(products, rng.randint(1, 3))
         request = Request(

@@ -9,8 +9,11 @@ at run time, so the child writes the map perf reads for such code (/tmp/perf-PID
 functions of the compiled decisions, from the symbol table of their object code in numba's
 cache, placed by the address of the entry point. Prints the share of the samples of each
 function (the variants numba compiles of one function summed) and of the rest (Python,
-libraries, the kernel). Needs Linux perf (Debian's linux-perf) and binutils' nm; a function
-that the compiler inlined counts as part of its caller.
+libraries, the kernel). perf starts disabled and is enabled through its control pipe once it
+has read the child's memory map (given a minute for it: a process holding a million lines took
+longer than perf's default half second, and its compiled code then went unnamed). Needs Linux
+perf (Debian's linux-perf) and binutils' nm; a function that the compiler inlined counts as
+part of its caller.
 """
 
 from __future__ import annotations
@@ -142,10 +145,22 @@ def main() -> None:
         wait_for(signals / "ready", process)
         data = signals / "perf.data"
         pid = (signals / "ready").read_text()
+        control, acknowledged = signals / "control", signals / "acknowledged"
+        os.mkfifo(control)
+        os.mkfifo(acknowledged)
+        # perf reads the process's memory map as it attaches, within 0.5 s by default: too short
+        # for a process holding a million lines, whose compiled code then went unnamed. It
+        # starts disabled and says when it is enabled, which it does once attached.
+        sampling = ["-e", "cpu-clock", "-F", "2000", "--proc-map-timeout", "60000"]
+        controlled = ["-D", "-1", f"--control=fifo:{control},{acknowledged}"]
         recorder = subprocess.Popen(
-            ["perf", "record", "-q", "-e", "cpu-clock", "-F", "2000", "-p", pid, "-o", str(data)]
+            ["perf", "record", "-q", *sampling, *controlled, "-p", pid, "-o", str(data)]
         )
-        time.sleep(0.5)  # perf attaches
+        with control.open("w") as commands, acknowledged.open() as answers:
+            commands.write("enable\n")
+            commands.flush()
+            if answers.readline().strip() != "ack":
+                raise SystemExit("perf did not start recording")
         (signals / "go").write_text("")
         wait_for(signals / "done", process)
         recorder.send_signal(signal.SIGINT)
