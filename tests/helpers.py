@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +21,25 @@ from typer.testing import CliRunner
 from promiseplan.check import check_outputs
 from promiseplan.cli import app
 from promiseplan.dataset.load import load_dataset
+from promiseplan.engine.fast.arrays import Indexed, index_problem
+from promiseplan.engine.fast.book import OrderBook, book_of
+from promiseplan.model.build import build_problem
 from promiseplan.pipeline import resolve_settings
 
 runner = CliRunner()
+
+
+def indexed_problem(files: dict[str, str]) -> tuple[Indexed, OrderBook]:
+    """The fast engine's indexed problem of a generated dataset (``files``: name -> text, as
+    written), with its order book."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf8")
+        dataset = load_dataset(folder)
+    problem = build_problem(dataset, resolve_settings(dataset))
+    book = book_of(problem)
+    return index_problem(problem, book), book
 
 
 def write_dataset(folder: Path, files: dict[str, str]) -> Path:

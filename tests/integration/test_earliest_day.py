@@ -4,22 +4,16 @@ asked for any larger quantity."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promiseplan.dataset.load import load_dataset
-from promiseplan.engine.fast.arrays import Array, Arrays, index_problem
-from promiseplan.engine.fast.book import book_of
+from promiseplan.engine.fast.arrays import Array, Arrays
 from promiseplan.engine.fast.compiled import borrow, jit
 from promiseplan.engine.fast.decide import decide_orders
 from promiseplan.engine.fast.search import earliest
 from promiseplan.engine.fast.state import NONE, State, new_state, reference
-from promiseplan.model.build import build_problem
-from promiseplan.pipeline import resolve_settings
+from tests.helpers import indexed_problem
 from tests.strategies import datasets
 
 MOST = 40
@@ -40,14 +34,7 @@ def _earliest_days(arrays: Arrays, state: State, il: int, most: int) -> Array:
 def test_the_earliest_day_never_comes_sooner_for_more_units(
     files: dict[str, str], decided: float
 ) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf8")
-        dataset = load_dataset(folder)
-    problem = build_problem(dataset, resolve_settings(dataset))
-    book = book_of(problem)
-    indexed = index_problem(problem, book)
+    indexed, book = indexed_problem(files)
     state = reference(new_state(indexed.arrays, indexed.item_locations, indexed.arrivals))
     decide_orders(indexed.ref, state, 0, int(len(book) * decided))  # stock taken, supply bought
     for il in range(indexed.item_locations):

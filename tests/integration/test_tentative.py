@@ -4,16 +4,11 @@ taking it back and doing it again would."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import numpy as np
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from promiseplan.dataset.load import load_dataset
-from promiseplan.engine.fast.arrays import Arrays, Indexed, index_problem
-from promiseplan.engine.fast.book import book_of
+from promiseplan.engine.fast.arrays import Arrays, Indexed
 from promiseplan.engine.fast.compiled import borrow, jit
 from promiseplan.engine.fast.decide import decide_orders
 from promiseplan.engine.fast.state import (
@@ -26,8 +21,7 @@ from promiseplan.engine.fast.state import (
     reference,
 )
 from promiseplan.engine.fast.tentative import release, supply_again, tentative
-from promiseplan.model.build import build_problem
-from promiseplan.pipeline import resolve_settings
+from tests.helpers import indexed_problem
 from tests.strategies import datasets
 
 
@@ -79,14 +73,7 @@ def _same(x: list[np.ndarray], y: list[np.ndarray]) -> bool:
 def test_a_supply_left_in_place_is_taken_back_or_kept_exactly(
     files: dict[str, str], decided: float, data: st.DataObject
 ) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf8")
-        dataset = load_dataset(folder)
-    problem = build_problem(dataset, resolve_settings(dataset))
-    book = book_of(problem)
-    indexed = index_problem(problem, book)
+    indexed, book = indexed_problem(files)
     orders = int(len(book) * decided)
     il = data.draw(st.integers(0, indexed.item_locations - 1), label="item-location")
     quantity = data.draw(st.integers(1, 40), label="quantity")
