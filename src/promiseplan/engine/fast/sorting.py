@@ -27,12 +27,13 @@ def sorted_by(frame: pl.DataFrame, keys: Sequence[str], then: Sequence[str] = ()
             pl.col(*keys).max().name.suffix(" max"),
         ).row(0)
         nulls, low, high = found[:n], found[n : 2 * n], found[2 * n :]
-        widths = [0 if value is None else int(value).bit_length() for value in high]
-        if not any(nulls) and min(low) >= 0 and sum(widths) <= 63:
-            packed = pl.lit(0, dtype=pl.Int64)
-            for key, width in zip(keys, widths, strict=True):
-                packed = packed * (1 << width) + pl.col(key)
-            return frame.sort([packed, *(pl.col(c) for c in then)], maintain_order=True)
+        if not any(nulls) and min(low) >= 0:
+            widths = [int(value).bit_length() for value in high]
+            if sum(widths) <= 63:
+                packed = pl.lit(0, dtype=pl.Int64)
+                for key, width in zip(keys, widths, strict=True):
+                    packed = packed * (1 << width) + pl.col(key)
+                return frame.sort([packed, *(pl.col(c) for c in then)], maintain_order=True)
     return frame.sort([*keys, *then], maintain_order=True)
 
 
