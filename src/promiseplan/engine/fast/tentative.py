@@ -77,8 +77,8 @@ def _kept(s: State, il: int, quantity: int, day: int, early: bool) -> int:
 @jit
 def tentative(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool) -> int:
     """The supply of ``quantity`` units at ``il`` by ``day``, taken back: its node, or FAIL. A
-    supply whose changes could be kept is taken back by the next ``release`` (or kept as it
-    is by ``supply_again``)."""
+    supply that succeeded is taken back by the next ``release`` (or kept as it is by
+    ``supply_again``)."""
     release(s)
     k = _kept(s, il, quantity, day, early)
     if k != NONE:
@@ -97,12 +97,11 @@ def tentative(a: Arrays, s: State, il: int, quantity: int, day: int, early: bool
     )
     r[T_DAY], r[T_EARLY], r[T_NODE] = day, early, node
     r[T_LOG_END] = NONE
-    if node != FAIL:
-        _keep_changes(s, r, mark, made, moved)
-    if r[T_LOG_END] != NONE:
-        s.counts[HELD], s.counts[HELD_MARK] = row + 1, mark
-    else:
+    if node == FAIL:
         rollback(s, mark)
+    else:
+        _keep_changes(s, r, mark, made, moved)
+        s.counts[HELD], s.counts[HELD_MARK] = row + 1, mark
     return int(node)
 
 
