@@ -19,6 +19,7 @@ part of its caller.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import re
 import signal
@@ -130,6 +131,20 @@ def report(data: Path, top: int, compiled: set[str]) -> list[tuple[float, str]]:
     return ranked[:top]
 
 
+def _opened_by(recorder: subprocess.Popen[bytes], control: Path) -> int:
+    """``control`` opened for writing once perf has opened it; stops if perf ends first (it
+    cannot attach, say), where a blocking open would wait forever."""
+    while True:
+        try:
+            return os.open(control, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:
+            if error.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+        if recorder.poll() is not None:
+            raise SystemExit(f"perf record ended before recording (exit {recorder.returncode})")
+        time.sleep(0.05)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--top", type=int, default=25)
@@ -156,11 +171,14 @@ def main() -> None:
         recorder = subprocess.Popen(
             ["perf", "record", "-q", *sampling, *controlled, "-p", pid, "-o", str(data)]
         )
-        with control.open("w") as commands, acknowledged.open() as answers:
-            commands.write("enable\n")
-            commands.flush()
-            if answers.readline().strip() != "ack":
-                raise SystemExit("perf did not start recording")
+        commands = _opened_by(recorder, control)
+        try:
+            os.write(commands, b"enable\n")
+            with acknowledged.open() as answers:  # perf holds both pipes open, read and write
+                if answers.readline().strip() != "ack":
+                    raise SystemExit("perf did not start recording")
+        finally:
+            os.close(commands)
         (signals / "go").write_text("")
         wait_for(signals / "done", process)
         recorder.send_signal(signal.SIGINT)
