@@ -145,6 +145,13 @@ def _index(values: list[str]) -> dict[str, int]:
     return {v: i for i, v in enumerate(values)}
 
 
+def _positions(names: pl.Series, among: list[str]) -> Ints:
+    """The position of each of ``names`` in ``among`` (which holds every one of them)."""
+    return names.replace_strict(among, range(len(among)), return_dtype=pl.Int64).to_numpy(
+        writable=True
+    )
+
+
 def _int(values: list[int]) -> Ints:
     return np.asarray(values, dtype=np.int64)
 
@@ -162,7 +169,7 @@ def _ranks(names: list[str]) -> Ints:
 def index_problem(problem: Problem, book: OrderBook) -> Indexed:
     items = sorted(
         set(problem.items)
-        | set(book.line_items)
+        | set(book.line_items.series.unique().to_list())
         | {c for ops in problem.operations.values() for op in ops for c, _ in op.components}
     )
     locations = sorted(problem.locations)
@@ -204,18 +211,13 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
 
     sp_list, sp_count = _by_item_location(problem.suppliers, il, n_il)
 
-    regions = sorted(set(problem.delivery_lanes) | set(book.regions))
-    region_of = _index(regions)
+    regions = sorted(set(problem.delivery_lanes) | set(book.regions.series.unique().to_list()))
     lanes = [lane for r in regions for lane in problem.delivery_lanes.get(r, ())]
     lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions] + [0]
     """The last region is every region no lane reaches (an online order may name one)."""
 
-    requested = pl.Series(book.requested, dtype=pl.Int64)
-    item_index = (
-        pl.Series(book.line_items, dtype=pl.String)
-        .replace_strict(items, range(len(items)), return_dtype=pl.Int64)
-        .to_numpy(writable=True)
-    )
+    requested = book.requested.series
+    item_index = _positions(book.line_items.series, items)
     events = [(il(*key), day, units) for key, at in problem.stock.items() for day, units in at]
     arrivals = np.asarray(events, dtype=np.int64).reshape(-1, 3)
     arrivals = arrivals[arrivals[:, 1] < days]
@@ -264,13 +266,11 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         dl_transit=_int([lane.transit_days for lane in lanes]),
         dl_cost=_float([lane.cost_per_unit for lane in lanes]),
         dl_capacity=_int([_limit(lane.capacity_per_day) for lane in lanes]),
-        or_region=_int([region_of[r] for r in book.regions]),
+        or_region=_positions(book.regions.series, regions),
         or_requested=requested.fill_null(0).to_numpy(writable=True),
         or_has_requested=requested.is_not_null().cast(pl.Int64).to_numpy(writable=True),
         or_complete=book.complete.astype(np.int64),
-        or_max_late=(
-            pl.Series(book.max_late, dtype=pl.Int64).fill_null(NO_LIMIT).to_numpy(writable=True)
-        ),
+        or_max_late=(book.max_late.series.fill_null(NO_LIMIT).to_numpy(writable=True)),
         or_modes=_int([masks[m] for m in book.modes]),
         or_line_ptr=book.line_ptr.astype(np.int64),
         ln_item=item_index,

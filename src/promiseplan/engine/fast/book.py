@@ -6,7 +6,9 @@ Problem's order objects; both give the same book.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 import polars as pl
@@ -17,22 +19,83 @@ from promiseplan.model.build import day_number, line_sort_keys, order_modes
 from promiseplan.model.problem import Problem
 from promiseplan.model.settings import Settings
 
+T = TypeVar("T")
+
+
+class Column(Generic[T]):
+    """One column of the book, as a polars Series for work on whole columns and as a Python
+    list for reading values one by one, each made from the other when first asked for.
+
+    A million texts take about 0.15 s to become Python strings, while holding the
+    interpreter's lock: a book read from a dataset makes its lists only when something reads
+    values one by one (the reasons, written while the orders are decided), not before the
+    first decision."""
+
+    def __init__(self, dtype: type[pl.DataType], series: pl.Series | None = None) -> None:
+        self._dtype = dtype
+        self._series = series
+        self._values: list[T] | None = None
+
+    @classmethod
+    def of(cls, values: list[T], dtype: type[pl.DataType]) -> Column[T]:
+        column: Column[T] = cls(dtype)
+        column._values = values
+        return column
+
+    @property
+    def series(self) -> pl.Series:
+        if self._series is None:
+            self._series = pl.Series(self._values, dtype=self._dtype)
+        return self._series
+
+    @property
+    def values(self) -> list[T]:
+        if self._values is None:
+            self._values = self.series.to_list()
+        return self._values
+
+    def at(self, positions: Ints) -> list[T]:
+        """The values at ``positions``."""
+        values = self.values
+        return [values[k] for k in positions.tolist()]
+
+    def __len__(self) -> int:
+        return len(self._values) if self._values is not None else self.series.len()
+
+    def __getitem__(self, index: int) -> T:
+        return self.values[index]
+
+    def __setitem__(self, index: int, value: T) -> None:
+        self.values[index] = value
+        self._series = None
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.values)
+
+
+def texts(values: list[str]) -> Column[str]:
+    return Column.of(values, pl.String)
+
+
+def days(values: list[int | None]) -> Column[int | None]:
+    return Column.of(values, pl.Int64)
+
 
 @dataclass
 class OrderBook:
-    ids: list[str]
-    customers: list[str]
-    regions: list[str]
-    requested: list[int | None]
+    ids: Column[str]
+    customers: Column[str]
+    regions: Column[str]
+    requested: Column[int | None]
     """Requested day (day 0 is the run's date), or None."""
-    max_late: list[int | None]
+    max_late: Column[int | None]
     modes: list[frozenset[str] | None]
     """Allowed transport modes; None allows every mode."""
     complete: Ints
     line_ptr: Ints
     """Lines of order ``k`` are ``line_ptr[k]`` to ``line_ptr[k + 1] - 1``, in line order."""
-    line_ids: list[str]
-    line_items: list[str]
+    line_ids: Column[str]
+    line_items: Column[str]
     line_quantity: Ints
 
     def __len__(self) -> int:
@@ -48,16 +111,16 @@ def book_of(problem: Problem) -> OrderBook:
     ptr = np.zeros(len(orders) + 1, dtype=np.int64)
     np.cumsum([len(o.lines) for o in orders], out=ptr[1:])
     return OrderBook(
-        ids=[o.id for o in orders],
-        customers=[o.customer for o in orders],
-        regions=[o.region for o in orders],
-        requested=[o.requested_day for o in orders],
-        max_late=[o.max_lateness_days for o in orders],
+        ids=texts([o.id for o in orders]),
+        customers=texts([o.customer for o in orders]),
+        regions=texts([o.region for o in orders]),
+        requested=days([o.requested_day for o in orders]),
+        max_late=days([o.max_lateness_days for o in orders]),
         modes=[o.modes for o in orders],
         complete=np.asarray([o.ship_complete for o in orders], dtype=np.int64),
         line_ptr=ptr,
-        line_ids=[line.line for line in lines],
-        line_items=[line.item for line in lines],
+        line_ids=texts([line.line for line in lines]),
+        line_items=texts([line.item for line in lines]),
         line_quantity=np.asarray([line.quantity for line in lines], dtype=np.int64),
     )
 
@@ -132,16 +195,16 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
     ptr = np.zeros(ordered.height + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
     return OrderBook(
-        ids=ordered["order"].to_list(),
-        customers=ordered["customer"].to_list(),
-        regions=ordered["region"].to_list(),
-        requested=ordered["requested_day"].to_list(),
-        max_late=ordered["max_lateness_days"].to_list(),
+        ids=Column(pl.String, ordered["order"].cast(pl.String)),
+        customers=Column(pl.String, ordered["customer"].cast(pl.String)),
+        regions=Column(pl.String, ordered["region"].cast(pl.String)),
+        requested=Column(pl.Int64, ordered["requested_day"].cast(pl.Int64)),
+        max_late=Column(pl.Int64, ordered["max_lateness_days"].cast(pl.Int64)),
         modes=_all_modes(ordered["modes"].to_list()),
         complete=ordered["ship_complete"].cast(pl.Int64).to_numpy(),
         line_ptr=ptr,
-        line_ids=lines["line"].to_list(),
-        line_items=lines["item"].to_list(),
+        line_ids=Column(pl.String, lines["line"].cast(pl.String)),
+        line_items=Column(pl.String, lines["item"].cast(pl.String)),
         line_quantity=lines["quantity"].cast(pl.Int64).to_numpy(),
     )
 

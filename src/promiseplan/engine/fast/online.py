@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, index_problem
-from promiseplan.engine.fast.book import OrderBook
+from promiseplan.engine.fast.book import OrderBook, days, texts
 from promiseplan.engine.fast.decide import (
     R_ARRIVAL,
     R_LANE,
@@ -146,15 +146,15 @@ def _with_spare_order(book: OrderBook) -> OrderBook:
     """``book`` and room for one more order of up to MAX_LINES lines."""
     end = int(book.line_ptr[-1])
     return OrderBook(
-        ids=[*book.ids, ""],
-        customers=[*book.customers, ""],
-        regions=[*book.regions, ""],
-        requested=[*book.requested, None],
-        max_late=[*book.max_late, None],
+        ids=texts([*book.ids, ""]),
+        customers=texts([*book.customers, ""]),
+        regions=texts([*book.regions, ""]),
+        requested=days([*book.requested, None]),
+        max_late=days([*book.max_late, None]),
         modes=[*book.modes, None],
         complete=np.append(book.complete, 1).astype(np.int64),
         line_ptr=np.append(book.line_ptr, end + MAX_LINES).astype(np.int64),
-        line_ids=[*book.line_ids, *[""] * MAX_LINES],
-        line_items=[*book.line_items, *[""] * MAX_LINES],
+        line_ids=texts([*book.line_ids, *[""] * MAX_LINES]),
+        line_items=texts([*book.line_items, *[""] * MAX_LINES]),
         line_quantity=np.append(book.line_quantity, np.zeros(MAX_LINES, dtype=np.int64)),
     )

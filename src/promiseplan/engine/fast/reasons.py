@@ -248,13 +248,13 @@ class Reasons:
         if len(nodes):
             supplied = (node >= 0) & (nodes[np.maximum(node, 0), N_KIND] != STOCK)
             code[supplied] = nodes[node[supplied], N_CODE]
-        requested = [book.requested[k] for k in rows[:, R_ORDER].tolist()]
+        requested = book.requested.at(rows[:, R_ORDER])
         has_date = np.array([day is not None for day in requested], dtype=bool)
         later = has_date & (rows[:, R_PROMISED] > np.array([day or 0 for day in requested]))
         capacity = (rows[:, R_DELAYED] != 0) & (~has_date | later)
         code[capacity] = CODE_CAPACITY
         free_later = ~capacity & ~supplied & (rows[:, R_AVAILABLE] > 0) & later
-        items = c.column([book.line_items[i] for i in rows[:, R_LINE].tolist()])
+        items = c.column(book.line_items.at(rows[:, R_LINE]))
         lanes = c.tables["lanes"]
         lane = rows[:, R_LANE]
         places = c.gather(lanes["location"], lane)
@@ -330,8 +330,8 @@ class Reasons:
         failed, line, base, arg = (rows[:, k] for k in (R_FAILED, R_LINE, R_BASE, R_ARG))
         orders = rows[:, R_ORDER]
         subject = np.where(failed >= 0, failed, line)
-        items = c.column([book.line_items[i] for i in subject.tolist()])
-        regions = c.column([book.regions[k] for k in orders.tolist()])
+        items = c.column(book.line_items.at(subject))
+        regions = c.column(book.regions.at(orders))
         detail = c.nulls(len(rows))
         horizon = self._date(self.problem.horizon)
         c.fill(
@@ -340,8 +340,8 @@ class Reasons:
             "the earliest promise, {}, is more than {} days after the requested date {}",
             lambda at: (
                 c.dates(arg[at]),
-                c.column([book.max_late[k] for k in orders[at].tolist()]),
-                c.dates(np.array([book.requested[k] for k in orders[at].tolist()])),
+                c.column(book.max_late.at(orders[at])),
+                c.dates(np.array(book.requested.at(orders[at]))),
             ),
         )
         c.fill(
@@ -378,8 +378,8 @@ class Reasons:
         """The words naming the line another one ships complete with."""
         return c.format(
             f"ships complete with line {{}} ({{}}){ending}",
-            c.column([self.book.line_ids[i] for i in lines.tolist()]),
-            c.column([self.book.line_items[i] for i in lines.tolist()]),
+            c.column(self.book.line_ids.at(lines)),
+            c.column(self.book.line_items.at(lines)),
         )
 
     def _by_modes(self, order: int) -> str:

@@ -55,7 +55,7 @@ class BookKeys(NamedTuple):
 
 
 def book_keys(book: OrderBook) -> BookKeys:
-    order_rank = inverse(pl.Series(book.ids, dtype=pl.String).arg_sort().to_numpy())
+    order_rank = inverse(book.ids.series.arg_sort().to_numpy())
     keys = ["order_rank", "key_kind", "key_number", "key_text"]
     lines = (
         pl.DataFrame(
@@ -64,7 +64,7 @@ def book_keys(book: OrderBook) -> BookKeys:
                 "line_index": np.arange(len(book.line_ids), dtype=np.int64),
             }
         )
-        .with_columns(line_sort_keys(pl.Series(book.line_ids, dtype=pl.String)))
+        .with_columns(line_sort_keys(book.line_ids.series))
         .sort(keys, maintain_order=True)
         .with_columns(
             rank=pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift()) for k in keys)
@@ -93,10 +93,10 @@ class Schedule:
         self.keys = book_keys(book)
         self.n_modes = len(indexed.modes)
         self.line_item = indexed.arrays.ln_item
-        self.order_ids = pl.Series(book.ids, dtype=pl.String)
-        self.line_ids = pl.Series(book.line_ids, dtype=pl.String)
-        self.items = pl.Series(book.line_items, dtype=pl.String)
-        self.regions = pl.Series(book.regions, dtype=pl.String)
+        self.order_ids = book.ids.series
+        self.line_ids = book.line_ids.series
+        self.items = book.line_items.series
+        self.regions = book.regions.series
         lanes = indexed.delivery_lanes
         location_of, mode_of = _index(indexed.locations), _index(indexed.modes)
         self.lane_place = np.asarray([location_of[x.location] for x in lanes] or [0], np.int64)
@@ -294,10 +294,10 @@ def _orders(
     has_reason = reason_row >= 0
     frame = pl.DataFrame(
         {
-            "order": pl.Series(book.ids, dtype=pl.String).gather(by_id),
-            "customer": pl.Series(book.customers, dtype=pl.String).gather(by_id),
+            "order": book.ids.series.gather(by_id),
+            "customer": book.customers.series.gather(by_id),
             "status": pl.Series(["on_time", "late", "unconfirmed", "partial"]).gather(status),
-            "requested": pl.Series(book.requested, dtype=pl.Int64).gather(by_id),
+            "requested": book.requested.series.gather(by_id),
             "promised": pl.Series(latest).scatter(np.flatnonzero(n_confirmed == 0), None),
             "lines": np.diff(book.line_ptr)[by_id],
             "reason": reasons.gather(np.where(has_reason, reason_row, 0))
