@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from promiseplan.dataset.load import load_dataset
-from promiseplan.engine.fast import CHUNK
+from promiseplan.engine.fast import chunked
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.book import book_from_dataset
 from promiseplan.engine.fast.decide import decide_orders
@@ -46,8 +46,7 @@ def prepare(lines: int) -> tuple[Indexed, list[tuple[int, int]]]:
     book = book_from_dataset(dataset, settings)
     indexed = index_problem(network, book)
     decide_orders(indexed.ref, reference(new_state(indexed.arrays, 1, indexed.arrivals[:0])), 0, 0)
-    chunks = [(first, min(first + CHUNK, len(book))) for first in range(0, len(book), CHUNK)]
-    return indexed, chunks
+    return indexed, chunked(len(book))
 
 
 def fresh_state(indexed: Indexed) -> State:
