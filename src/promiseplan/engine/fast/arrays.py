@@ -270,7 +270,7 @@ def index_problem(problem: Problem, book: OrderBook) -> Indexed:
         or_requested=requested.fill_null(0).to_numpy(writable=True),
         or_has_requested=requested.is_not_null().cast(pl.Int64).to_numpy(writable=True),
         or_complete=book.complete.astype(np.int64),
-        or_max_late=(book.max_late.series.fill_null(NO_LIMIT).to_numpy(writable=True)),
+        or_max_late=book.max_late.series.fill_null(NO_LIMIT).to_numpy(writable=True),
         or_modes=_int([masks[m] for m in book.modes]),
         or_line_ptr=book.line_ptr.astype(np.int64),
         ln_item=item_index,
