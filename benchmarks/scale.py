@@ -13,7 +13,9 @@ its compiled code (or compiling it, on a machine without the cache) is timed apa
 the bundled flowers example first in the same process; point NUMBA_CACHE_DIR at an empty folder
 to measure the cold compile. On Linux, the run's steal time (CPU time the host gave to other
 machines while this one's was ready) is printed too: on a shared virtual machine it tells a slow
-run of the host from a slow run of the code.
+run of the host from a slow run of the code. So do the run's CPU time, in the process and in the
+kernel on its behalf, and its page faults: on a virtual machine each first touch of a page of
+memory costs several microseconds of kernel time.
 """
 
 from __future__ import annotations
@@ -69,9 +71,11 @@ def measure(lines: int, engine: str) -> dict[str, object]:
         generate("scale", data, lines, seed=1)
     out = HERE / "data" / f"scale-{lines}-out"
     steal_before = stolen_seconds()
+    usage_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     result = run(data, out, engine=engine)
     total = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     steal_after = stolen_seconds()
     stolen = None
     if steal_before is not None and steal_after is not None:
@@ -86,6 +90,11 @@ def measure(lines: int, engine: str) -> dict[str, object]:
         "planned_with": engine,
         "numba_compile_seconds": compile_seconds,
         "stolen_seconds": stolen,
+        "cpu_seconds": {
+            "user": round(usage.ru_utime - usage_before.ru_utime, 2),
+            "system": round(usage.ru_stime - usage_before.ru_stime, 2),
+        },
+        "page_faults": usage.ru_minflt - usage_before.ru_minflt,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "orders_by_status": result.plan.kpis["orders_by_status"],
     }
