@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from promiseplan.engine.fast import availability
 from promiseplan.engine.fast.availability import (
     add_from,
     build_stock,
     free_at,
     last_below,
     lowest,
+    stock_zeros,
 )
 
 DAYS = st.integers(min_value=1, max_value=70)
@@ -41,7 +44,7 @@ def test_rows_answer_as_projected_stock(
 ) -> None:
     days, arrivals, changes = history
     rows = np.array([(il, d, q) for d, q in arrivals], dtype=np.int64).reshape(-1, 3)
-    stock = build_stock(3, days, rows)
+    stock = build_stock(3, days, rows, stock_zeros(3, days) if il == 1 else None)
     events = list(arrivals)
     for step in range(len(changes) + 1):
         projected = _projected(days, events)
@@ -63,3 +66,24 @@ def test_rows_answer_as_projected_stock(
             events.append((day, units))
     for other in {0, 1, 2} - {il}:  # rows nothing arrives at stay zero
         assert not stock[other].any()
+
+
+def test_stock_rows_are_refused_in_memory_of_another_shape() -> None:
+    arrivals = np.array([(0, 0, 5)], dtype=np.int64)
+    with pytest.raises(ValueError, match="for 3 rows of 20 days"):
+        build_stock(3, 20, arrivals, stock_zeros(2, 20))
+    assert build_stock(3, 20, arrivals, stock_zeros(3, 20))[0].any()
+
+
+@pytest.mark.parametrize("advised", [True, False])
+def test_stock_memory_is_zeros_whether_or_not_the_kernel_takes_the_advice(
+    advised: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kernels before Linux 5.14 refuse to map memory on advice: mmap maps it instead."""
+    if not advised:
+        monkeypatch.setattr(availability, "_populate", lambda memory, size: False)
+    zeros = stock_zeros(5, 30)
+    assert zeros.shape == (5, availability.PER_BLOCK * availability.row_blocks(30))
+    assert not zeros.any()
+    zeros[4, -1] = 7  # writable
+    assert zeros.sum() == 7

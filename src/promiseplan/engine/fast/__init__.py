@@ -11,7 +11,8 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
+from promiseplan.engine.fast.arrays import Array, Indexed, index_problem, item_names
+from promiseplan.engine.fast.availability import stock_zeros
 from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import decide_orders
 from promiseplan.engine.fast.plans import SupplyPlans
@@ -46,12 +47,17 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     Orders are decided in chunks by the compiled code in a second thread (it releases the
     interpreter's lock) while this one writes the reasons and the schedule's rows of the chunk
     before: both cores work, and the result is the same as deciding every chunk first."""
-    indexed = index_problem(problem, book)
-    state = new_state(indexed.arrays, indexed.item_locations, indexed.arrivals)
-    ref = reference(state)
+    items = item_names(problem, book)
     total = len(book)
     chunks = chunked(total)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
+        # the stock's memory is mapped while this thread indexes the problem
+        zeros = kernel.submit(stock_zeros, len(items) * len(problem.locations), problem.horizon + 1)
+        indexed = index_problem(problem, book, items)
+        state = new_state(
+            indexed.arrays, indexed.item_locations, indexed.arrivals, zeros=zeros.result()
+        )
+        ref = reference(state)
         upcoming = deque(kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:AHEAD])
         tables = Tables(problem, book, indexed)
         for k, (_, stop) in enumerate(chunks):

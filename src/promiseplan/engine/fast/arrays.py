@@ -166,12 +166,19 @@ def _ranks(names: list[str]) -> Ints:
     return _int([rank[n] for n in names])
 
 
-def index_problem(problem: Problem, book: OrderBook) -> Indexed:
-    items = sorted(
+def item_names(problem: Problem, book: OrderBook) -> list[str]:
+    """Every item of the network and the book, in index order (``Indexed.items``)."""
+    return sorted(
         set(problem.items)
         | set(book.line_items.series.unique().to_list())
         | {c for ops in problem.operations.values() for op in ops for c, _ in op.components}
     )
+
+
+def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = None) -> Indexed:
+    """The problem with integer indices for ids; ``items`` is ``item_names(problem, book)``
+    when the caller has it already."""
+    items = item_names(problem, book) if items is None else items
     locations = sorted(problem.locations)
     modes = sorted(
         {lane.mode for lanes in problem.delivery_lanes.values() for lane in lanes}

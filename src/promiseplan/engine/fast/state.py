@@ -117,11 +117,13 @@ def reference(state: State) -> State:
     return StateRef(*state)  # type: ignore[no-untyped-call,return-value]
 
 
-def new_state(arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16) -> State:
+def new_state(
+    arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16, zeros: Ints | None = None
+) -> State:
     """The state before any decision: ``arrivals`` (item-location, day, units) at ``rows``
-    item-locations."""
+    item-locations (their stock written into ``zeros``, ``stock_zeros``, if given)."""
     days = arrays.last + 1
-    stock = build_stock(rows, days, arrivals)
+    stock = build_stock(rows, days, arrivals, zeros)
     frames = 1024
     return State(
         stock=stock,
