@@ -52,11 +52,14 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
     chunks = chunked(total)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
         # the stock's memory is mapped while this thread indexes the problem
-        zeros = kernel.submit(stock_zeros, len(items) * len(problem.locations), problem.horizon + 1)
+        mapped = kernel.submit(
+            stock_zeros, len(items) * len(problem.locations), problem.horizon + 1
+        )
         indexed = index_problem(problem, book, items)
         state = new_state(
-            indexed.arrays, indexed.item_locations, indexed.arrivals, zeros=zeros.result()
+            indexed.arrays, indexed.item_locations, indexed.arrivals, zeros=mapped.result()
         )
+        del mapped  # it holds the stock's rows, which must go once the orders are decided
         ref = reference(state)
         upcoming = deque(kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:AHEAD])
         tables = Tables(problem, book, indexed)
