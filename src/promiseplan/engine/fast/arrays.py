@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -225,8 +226,7 @@ def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = N
 
     requested = book.requested.series
     item_index = _positions(book.line_items.series, items)
-    events = [(il(*key), day, units) for key, at in problem.stock.items() for day, units in at]
-    arrivals = np.asarray(events, dtype=np.int64).reshape(-1, 3)
+    arrivals = _arrivals(problem.stock, il)
     arrivals = arrivals[arrivals[:, 1] < days]
 
     arrays = Arrays(
@@ -297,6 +297,16 @@ def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = N
         lanes,
         arrivals,
     )
+
+
+def _arrivals(
+    stock: dict[tuple[str, str], list[tuple[int, int]]], il: Callable[[str, str], int]
+) -> Ints:
+    """Rows of item-location, day and units of ``stock`` (Problem.stock), in its order."""
+    places = np.fromiter((il(*key) for key in stock), dtype=np.int64, count=len(stock))
+    counts = np.fromiter((len(at) for at in stock.values()), dtype=np.int64, count=len(stock))
+    numbers = np.fromiter(chain.from_iterable(chain.from_iterable(stock.values())), np.int64)
+    return np.column_stack((np.repeat(places, counts), numbers[0::2], numbers[1::2]))
 
 
 def _by_item_location(
