@@ -84,6 +84,7 @@ def test_stock_memory_is_zeros_whether_or_not_the_kernel_takes_the_advice(
         monkeypatch.setattr(availability, "_populate", lambda memory, size: False)
     zeros = stock_zeros(5, 30)
     assert zeros.shape == (5, availability.PER_BLOCK * availability.row_blocks(30))
+    assert zeros.shape == availability.stock_shape(5, 30)
     assert not zeros.any()
     zeros[4, -1] = 7  # writable
     assert zeros.sum() == 7

@@ -46,11 +46,16 @@ def row_blocks(days: int) -> int:
     return -(-blocks // 4) * 4
 
 
+def stock_shape(rows: int, days: int) -> tuple[int, int]:
+    """The shape of the rows of ``rows`` item-locations over ``days`` days."""
+    return rows, PER_BLOCK * row_blocks(days)
+
+
 def build_stock(rows: int, days: int, arrivals: Ints, zeros: Ints | None = None) -> Ints:
     """The rows of ``rows`` item-locations over ``days`` days, from ``arrivals`` (rows of
     item-location, day, units), written into ``zeros`` (``stock_zeros(rows, days)``) if given."""
     stock = stock_zeros(rows, days) if zeros is None else zeros
-    if stock.shape != (rows, PER_BLOCK * row_blocks(days)):
+    if stock.shape != stock_shape(rows, days):
         raise ValueError(f"stock rows of shape {stock.shape} given for {rows} rows of {days} days")
     at = np.lexsort((arrivals[:, 1], arrivals[:, 0]))
     _fill(arrivals[at], stock)
@@ -63,7 +68,7 @@ def stock_zeros(rows: int, days: int) -> Ints:
     million order lines on a virtual machine (each first touch of a page costs there). Other
     threads run meanwhile (0.1 to 1 s for 320 MiB) where the kernel maps on advice (Linux 5.14
     on); before that, mmap maps it and the interpreter waits."""
-    shape = (rows, PER_BLOCK * row_blocks(days))
+    shape = stock_shape(rows, days)
     size = int(np.prod(shape)) * 8
     if size == 0 or not hasattr(mmap, "MAP_POPULATE"):
         return np.zeros(shape, dtype=np.int64)

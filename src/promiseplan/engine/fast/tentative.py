@@ -57,6 +57,12 @@ T_LOG, T_LOG_END, T_MADE, T_MOVED = range(7, 11)
 
 
 @jit
+def _of(r: Array, il: int, quantity: int, day: int, early: bool) -> bool:
+    """Whether the supply in row ``r`` of ``supplied`` is this one (in whichever state)."""
+    return bool(r[T_IL] == il and r[T_QTY] == quantity and r[T_DAY] == day and r[T_EARLY] == early)
+
+
+@jit
 def _kept(s: State, il: int, quantity: int, day: int, early: bool) -> int:
     """The row of ``supplied`` that holds this supply in the current state, or NONE."""
     generation, version = s.counts[MEMO_GENERATION], s.counts[VERSION]
@@ -65,10 +71,7 @@ def _kept(s: State, il: int, quantity: int, day: int, early: bool) -> int:
         if (
             r[T_GENERATION] == generation
             and r[T_VERSION] == version
-            and r[T_IL] == il
-            and r[T_QTY] == quantity
-            and r[T_DAY] == day
-            and r[T_EARLY] == early
+            and _of(r, il, quantity, day, early)
         ):
             return k
     return NONE
@@ -146,7 +149,7 @@ def supply_again(a: Arrays, s: State, il: int, quantity: int, day: int, early: b
     held = s.counts[HELD]
     if held != 0:
         r = s.supplied[held - 1]
-        if r[T_IL] == il and r[T_QTY] == quantity and r[T_DAY] == day and r[T_EARLY] == early:
+        if _of(r, il, quantity, day, early):
             s.counts[HELD] = 0  # in place already
             return int(r[T_NODE])
         release(s)
