@@ -8,6 +8,7 @@ of the engine, so that a changed engine never runs stale machine code.
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import tempfile
 from collections.abc import Callable
@@ -23,12 +24,14 @@ from numba.core.datamodel.registry import default_manager
 from numba.core.extending import (
     infer_getattr,
     intrinsic,
+    lower_builtin,
     lower_getattr_generic,
     overload,
     register_model,
 )
 from numba.core.typing.templates import AttributeTemplate
 from numba.experimental import structref
+from numba.np import arrayobj
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,7 +84,9 @@ class Lent(types.Array):
     removes matching pairs misses most of them in branchy loops: they took about two thirds of
     the engine's time. The engine never stores a field's array elsewhere, returns it or copies
     it with ``.copy()`` (a copy of a lent array would be lent too, and never freed; numba
-    refuses to compile one)."""
+    refuses to compile one). Its elements are read and written at indices taken as they are,
+    never counted from the end (``_lent_getitem``): a negative index is a bug, which
+    ``NUMBA_BOUNDSCHECK=1`` reports."""
 
     def __init__(self, dtype: Any, ndim: int, layout: Any, readonly: bool = False) -> None:
         super().__init__(dtype, ndim, layout, readonly=readonly, name=f"lent({dtype}, {ndim}d)")
@@ -114,6 +119,67 @@ class Uncounted:
 @register_model(Lent)
 class LentModel(Uncounted, models.ArrayModel):
     """An array's layout, holding no reference to count."""
+
+
+def _element(context: Any, builder: Any, kind: Any, array: Any, indices: Any) -> Any:
+    """The address of ``array[indices]``, one integer per dimension, none of them negative."""
+    view = context.make_array(kind)(context, builder, array)
+    shape = cgutils.unpack_tuple(builder, view.shape, kind.ndim)
+    at = [context.cast(builder, x, t, types.intp) for x, t in indices]
+    if context.enable_boundscheck:
+        for axis, (x, size) in enumerate(zip(at, shape, strict=True)):
+            cgutils.do_boundscheck(context, builder, x, size, axis)
+    return cgutils.get_item_pointer2(
+        context,
+        builder,
+        data=view.data,
+        shape=shape,
+        strides=cgutils.unpack_tuple(builder, view.strides, kind.ndim),
+        layout=kind.layout,
+        inds=at,
+        wraparound=False,
+        boundscheck=False,
+    )
+
+
+def _integers(kind: Any, index: Any, index_value: Any, builder: Any) -> list[Any] | None:
+    """The (value, type) of each index when ``index`` names one element of ``kind``."""
+    tuple_ = isinstance(index, types.UniTuple | types.Tuple)
+    kinds = list(index.types) if tuple_ else [index]
+    if len(kinds) != kind.ndim or not all(isinstance(k, types.Integer) for k in kinds):
+        return None
+    values = cgutils.unpack_tuple(builder, index_value, len(kinds)) if tuple_ else [index_value]
+    return list(zip(values, kinds, strict=True))
+
+
+@lower_builtin(operator.getitem, Lent, types.Integer)
+@lower_builtin(operator.getitem, Lent, types.BaseTuple)
+def _lent_getitem(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+    """An element of a lent array, read without numba's wraparound of negative indices (the
+    engine indexes from zero only): a comparison and a select less on every read, and loops
+    over a row that the compiler can vectorise. Other indexing is numba's."""
+    kind, index = signature.args
+    indices = _integers(kind, index, args[1], builder)
+    if indices is None:
+        whole = isinstance(index, types.BaseTuple)
+        numba_s = arrayobj.getitem_array_tuple if whole else arrayobj.getitem_arraynd_intp
+        return numba_s(context, builder, signature, args)
+    return arrayobj.load_item(
+        context, builder, kind, _element(context, builder, kind, args[0], indices)
+    )
+
+
+@lower_builtin(operator.setitem, Lent, types.Any, types.Any)
+def _lent_setitem(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+    """An element of a lent array written as ``_lent_getitem`` reads it."""
+    kind, index, value_kind = signature.args
+    indices = _integers(kind, index, args[1], builder)
+    if indices is None or isinstance(value_kind, types.Array):
+        return arrayobj.setitem_array(context, builder, signature, args)
+    value = context.cast(builder, args[2], value_kind, kind.dtype)
+    at = _element(context, builder, kind, args[0], indices)
+    arrayobj.store_item(context, builder, kind, value, at)
+    return context.get_dummy_value()
 
 
 def _lent(kind: Any) -> Any:
@@ -209,22 +275,8 @@ def define(proxy: type, struct_type: type[Fields], fields: list[str]) -> None:
 @intrinsic
 def _prefetch(typingctx: Any, array: Any, row: Any, column: Any) -> Any:
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        kind = signature.args[0]
-        view = context.make_array(kind)(context, builder, args[0])
-        at = cgutils.get_item_pointer2(
-            context,
-            builder,
-            data=view.data,
-            shape=cgutils.unpack_tuple(builder, view.shape),
-            strides=cgutils.unpack_tuple(builder, view.strides),
-            layout=kind.layout,
-            inds=[
-                context.cast(builder, x, t, types.intp)
-                for x, t in zip(args[1:], signature.args[1:], strict=True)
-            ],
-            wraparound=False,
-            boundscheck=False,
-        )
+        indices = list(zip(args[1:], signature.args[1:], strict=True))
+        at = _element(context, builder, signature.args[0], args[0], indices)
         byte = ir.IntType(8).as_pointer()
         word = ir.IntType(32)
         read, keep_in_all_caches, data = word(0), word(3), word(1)
