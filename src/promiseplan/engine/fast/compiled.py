@@ -29,6 +29,7 @@ from numba.core.extending import (
     overload,
     register_model,
 )
+from numba.core.runtime.nrtdynmod import _meminfo_struct_type
 from numba.core.typing.templates import AttributeTemplate
 from numba.experimental import structref
 from numba.np import arrayobj
@@ -210,8 +211,24 @@ class FieldAttribute(AttributeTemplate):
 
 @lower_getattr_generic(Borrowed)
 def _lend(context: Any, builder: Any, typ: Any, value: Any, attr: str) -> Any:
-    data = structref._Utils(context, builder, typ).get_data_struct(value)
-    return getattr(data, attr)
+    """A field of a borrowed structref, read by loads marked invariant: the structref's data
+    and its fields never change once built (``define``), so the compiler may read them once
+    per function instead of again after every store to an array (whose elements it cannot
+    tell apart from the fields)."""
+    meminfo = structref._Utils(context, builder, typ).get_struct_ref(value).meminfo
+    header = builder.bitcast(meminfo, _meminfo_struct_type.as_pointer())
+    data = _invariant(builder, cgutils.gep(builder, header, 0, 3))
+    model = context.data_model_manager[typ.get_data_type()]
+    payload = builder.bitcast(data, model.get_value_type().as_pointer())
+    fields = cgutils.create_struct_proxy(typ.get_data_type())(context, builder, ref=payload)
+    index = model.get_field_position(attr)
+    return fields._cast_member_to_value(index, _invariant(builder, fields._get_ptr_by_name(attr)))
+
+
+def _invariant(builder: Any, pointer: Any) -> Any:
+    loaded = builder.load(pointer)
+    loaded.set_metadata("invariant.load", builder.module.add_metadata([]))
+    return loaded
 
 
 @intrinsic
