@@ -335,18 +335,22 @@ def _kpis(
 ) -> dict[str, Any]:
     orders = tables["orders"]
     order_counts = {s: 0 for s in ("on_time", "late", "partial", "unconfirmed")}
-    for status in orders["status"]:
-        order_counts[status] += 1
+    for status, count in orders["status"].value_counts().iter_rows():
+        order_counts[status] += count
     transfers = plans.transfer_cost
     available = 0.0
     used = 0.0
     utilisation: dict[str, float] = {}
+    open_hours_of: dict[tuple[float, int], float] = {}  # resources share a few calendars
     for (res, loc), resource in sorted(problem.resources.items()):
-        open_hours = sum(
-            resource.hours_per_day
-            for d in range(problem.horizon + 1)
-            if not resource.closed >> problem.weekday(d) & 1
-        )
+        calendar = (resource.hours_per_day, resource.closed)
+        if calendar not in open_hours_of:
+            open_hours_of[calendar] = sum(
+                resource.hours_per_day
+                for d in range(problem.horizon + 1)
+                if not resource.closed >> problem.weekday(d) & 1
+            )
+        open_hours = open_hours_of[calendar]
         hours = sum(plans.hours.get((res, loc), ()))
         available += open_hours
         used += hours
