@@ -162,9 +162,9 @@ def _lent_getitem(context: Any, builder: Any, signature: Any, args: Any) -> Any:
     kind, index = signature.args
     indices = _integers(kind, index, args[1], builder)
     if indices is None:
-        whole = isinstance(index, types.BaseTuple)
-        numba_s = arrayobj.getitem_array_tuple if whole else arrayobj.getitem_arraynd_intp
-        return numba_s(context, builder, signature, args)
+        by_tuple = isinstance(index, types.BaseTuple)
+        views = arrayobj.getitem_array_tuple if by_tuple else arrayobj.getitem_arraynd_intp
+        return views(context, builder, signature, args)
     return arrayobj.load_item(
         context, builder, kind, _element(context, builder, kind, args[0], indices)
     )
