@@ -18,7 +18,9 @@ from promiseplan.engine.fast.state import (
     NODES,
     NONE,
     PRODUCTIONS,
+    SCRATCH_WAYS,
     TRANSFERS,
+    WAY_FIELDS,
     State,
     add,
     checkpoint,
@@ -35,8 +37,10 @@ from promiseplan.engine.fast.tentative import release, supply_again, tentative
 EARLIEST = -(10**9)
 """A target no way can meet: ask for the earliest way."""
 
-W_LANE, W_QTY, W_SHIP, W_ARRIVAL, W_AVAILABLE, W_NODE, W_DELAYED, W_EARLY = range(8)
-WAY_FIELDS = 8
+W_LANE, W_QTY, W_SHIP, W_ARRIVAL, W_AVAILABLE, W_NODE, W_DELAYED, W_EARLY = range(WAY_FIELDS)
+WAY_BEST, WAY_MOST, WAY_FILL, WAY_FILL_TRIAL, WAY_NONE, WAY_SPLIT = range(SCRATCH_WAYS)
+"""Each function's rows of ``State.ways`` and ``State.way_costs`` (they call one another, so
+none shares a row), which spares an allocation of its ways for every line."""
 
 # schedule rows
 R_ORDER, R_LINE, R_QTY, R_STATUS, R_PROMISED, R_SHIP, R_LANE, R_ARRIVAL = range(8)
@@ -198,8 +202,7 @@ def best(
     region = a.or_region[order]
     found_on_time = False
     found = False
-    trial = np.zeros(WAY_FIELDS, dtype=np.int64)
-    trial_cost = np.zeros(1)
+    trial, trial_costs = s.ways[WAY_BEST], s.way_costs
     for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
         if not _allowed(a, order, lane):
             continue
@@ -209,18 +212,19 @@ def best(
         beat = target if found_on_time else way[W_ARRIVAL]
         if found and _later(a, s, item, quantity, lane, beat):
             continue
-        if not evaluate(a, s, item, quantity, lane, target, trial, trial_cost, 0):
+        if not evaluate(a, s, item, quantity, lane, target, trial, trial_costs, WAY_BEST):
             continue
         on_time = trial[W_ARRIVAL] <= target
+        trial_cost = trial_costs[WAY_BEST]
         if on_time:
-            take = not found_on_time or _cheaper(a, trial, trial_cost[0], way, costs[slot])
+            take = not found_on_time or _cheaper(a, trial, trial_cost, way, costs[slot])
         else:
             take = not found_on_time and (
-                not found or _sooner(a, trial, trial_cost[0], way, costs[slot])
+                not found or _sooner(a, trial, trial_cost, way, costs[slot])
             )
         if take:
             way[:] = trial
-            costs[slot] = trial_cost[0]
+            costs[slot] = trial_cost
             found = True
             found_on_time = found_on_time or on_time
     if found:
@@ -245,8 +249,7 @@ def most_by(
     if evaluate(a, s, item, limit, lane, target, way, costs, slot) and way[W_ARRIVAL] <= target:
         return True
     found = False
-    trial = np.zeros(WAY_FIELDS, dtype=np.int64)
-    trial_cost = np.zeros(1)
+    trial, trial_costs = s.ways[WAY_MOST], s.way_costs
     il = item * a.n_locations + a.dl_location[lane]
     transit = a.dl_transit[lane]
     low, high = 1, limit - 1
@@ -258,11 +261,11 @@ def most_by(
             high = middle - 1
             continue
         if (
-            evaluate(a, s, item, middle, lane, target, trial, trial_cost, 0)
+            evaluate(a, s, item, middle, lane, target, trial, trial_costs, WAY_MOST)
             and trial[W_ARRIVAL] <= target
         ):
             way[:] = trial
-            costs[slot] = trial_cost[0]
+            costs[slot] = trial_costs[WAY_MOST]
             found = True
             low = middle + 1
         else:
@@ -495,24 +498,23 @@ def _fill(
     the number of rows."""
     item = a.ln_item[line]
     region = a.or_region[order]
-    way = np.zeros(WAY_FIELDS, dtype=np.int64)
-    trial = np.zeros(WAY_FIELDS, dtype=np.int64)
-    costs = np.zeros(2)
-    none = np.full(WAY_FIELDS, NONE, dtype=np.int64)
+    way, trial, costs = s.ways[WAY_FILL], s.ways[WAY_FILL_TRIAL], s.way_costs
+    none = s.ways[WAY_NONE]
+    none[:] = NONE
     while left > 0:
         found = False
         for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
             if not _allowed(a, order, lane):
                 continue
-            if found and _dearer(a, lane, costs[0]):
+            if found and _dearer(a, lane, costs[WAY_FILL]):
                 continue
             if _later(a, s, item, 1, lane, target):  # not even one unit arrives by target
                 continue
-            if not most_by(a, s, item, left, lane, target, trial, costs, 1):
+            if not most_by(a, s, item, left, lane, target, trial, costs, WAY_FILL_TRIAL):
                 continue
-            if not found or _cheaper(a, trial, costs[1], way, costs[0]):
+            if not found or _cheaper(a, trial, costs[WAY_FILL_TRIAL], way, costs[WAY_FILL]):
                 way[:] = trial
-                costs[0] = costs[1]
+                costs[WAY_FILL] = costs[WAY_FILL_TRIAL]
                 found = True
         if not found:
             break
@@ -541,8 +543,7 @@ def _split(
     has_requested = a.or_has_requested[order] != 0
     target = a.or_requested[order] if has_requested else 0
     left, n = _fill(a, s, order, line, a.ln_quantity[line], target, rows, row_cost, n)
-    trial = np.zeros(WAY_FIELDS, dtype=np.int64)
-    costs = np.zeros(1)
+    trial = s.ways[WAY_SPLIT]
     base, arg = NONE, NONE
     while left > 0:
         date = NONE
@@ -551,7 +552,7 @@ def _split(
                 continue
             if date != NONE and _later(a, s, item, 1, lane, date - 1):
                 continue
-            if evaluate(a, s, item, 1, lane, EARLIEST, trial, costs, 0) and (
+            if evaluate(a, s, item, 1, lane, EARLIEST, trial, s.way_costs, WAY_SPLIT) and (
                 date == NONE or trial[W_ARRIVAL] < date
             ):
                 date = trial[W_ARRIVAL]

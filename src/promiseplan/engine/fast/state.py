@@ -33,6 +33,10 @@ begin in the undo log (``tentative``)."""
 MEMO_SLOTS = 1 << 12
 """Slots of the memo of earliest days: 256 KiB, within a second-level cache. An order asks
 for a few hundred at most; a fuller memo is cleared (see ``memo``)."""
+WAY_FIELDS = 8
+"""Numbers in a way (``decide``)."""
+SCRATCH_WAYS = 6
+"""Rows of ``State.ways``."""
 # log entries
 NET, HOURS, LANE, ORDER, BUY, MAKE, MOVE = range(7)
 # supply nodes: integer fields
@@ -96,6 +100,10 @@ class State(NamedTuple):
     kept_made: Ints
     kept_made_hours: Floats
     kept_moved: Ints
+    ways: Ints
+    """Ways that the functions comparing them measure into (``decide``), a row each."""
+    way_costs: Floats
+    """The cost per unit of each of those ways."""
     counts: Ints
 
 
@@ -162,6 +170,8 @@ def new_state(
         kept_made=np.zeros((capacity // 16, 6), dtype=np.int64),
         kept_made_hours=np.zeros(capacity // 16),
         kept_moved=np.zeros((capacity // 16, 7), dtype=np.int64),
+        ways=np.zeros((SCRATCH_WAYS, WAY_FIELDS), dtype=np.int64),
+        way_costs=np.zeros(SCRATCH_WAYS),
         counts=np.zeros(24, dtype=np.int64),
     )
 
