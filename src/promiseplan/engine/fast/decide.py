@@ -38,7 +38,7 @@ EARLIEST = -(10**9)
 """A target no way can meet: ask for the earliest way."""
 
 W_LANE, W_QTY, W_SHIP, W_ARRIVAL, W_AVAILABLE, W_NODE, W_DELAYED, W_EARLY = range(WAY_FIELDS)
-WAY_BEST, WAY_MOST, WAY_FILL, WAY_FILL_TRIAL, WAY_NONE, WAY_SPLIT = range(SCRATCH_WAYS)
+WAY_BEST, WAY_MOST, WAY_FILL, WAY_FILL_TRIAL, WAY_SPLIT = range(SCRATCH_WAYS)
 """Each function's rows of ``State.ways`` and ``State.way_costs`` (they call one another, so
 none shares a row), which spares an allocation of its ways for every line."""
 
@@ -325,6 +325,9 @@ def _row(
     promised: int,
     wrap: int,
 ) -> int:
+    """Row ``n`` of ``rows``: the line delivered by ``way``, its reason written from ``why``
+    when that way is over the same lane (the first pass of a ship-complete line), else from
+    ``way`` itself."""
     full(n, rows.shape[0])
     r = rows[n]
     r[:] = NONE
@@ -499,8 +502,6 @@ def _fill(
     item = a.ln_item[line]
     region = a.or_region[order]
     way, trial, costs = s.ways[WAY_FILL], s.ways[WAY_FILL_TRIAL], s.way_costs
-    none = s.ways[WAY_NONE]
-    none[:] = NONE
     while left > 0:
         found = False
         for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
@@ -523,7 +524,7 @@ def _fill(
         promised = way[W_ARRIVAL]
         if a.or_has_requested[order]:
             promised = max(promised, a.or_requested[order])
-        n = _row(a, rows, row_cost, n, order, line, way, none, promised, NONE)
+        n = _row(a, rows, row_cost, n, order, line, way, way, promised, NONE)
         left -= way[W_QTY]
     return left, n
 

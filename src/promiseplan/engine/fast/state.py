@@ -35,7 +35,7 @@ MEMO_SLOTS = 1 << 12
 for a few hundred at most; a fuller memo is cleared (see ``memo``)."""
 WAY_FIELDS = 8
 """Numbers in a way (``decide``)."""
-SCRATCH_WAYS = 6
+SCRATCH_WAYS = 5
 """Rows of ``State.ways``."""
 # log entries
 NET, HOURS, LANE, ORDER, BUY, MAKE, MOVE = range(7)
