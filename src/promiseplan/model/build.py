@@ -87,19 +87,6 @@ def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True
         )
         for r in _rows(dataset["locations"])
     }
-    stock: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    on_hand = dataset["inventory"].filter(pl.col("on_hand") != 0)
-    for item, location, units in _columns(on_hand, "item", "location", "on_hand"):
-        stock[item, location].append((0, units))
-    receipts = (
-        dataset["receipts"]
-        .with_columns(arrival=pl.max_horizontal(pl.lit(0), day_number("arrival_date", day0)))
-        .filter((pl.col("quantity") != 0) & (pl.col("arrival") <= settings.horizon_days))
-    )
-    for item, location, arrival, units in _columns(
-        receipts, "item", "location", "arrival", "quantity"
-    ):
-        stock[item, location].append((arrival, units))
     suppliers: dict[tuple[str, str], list[Supplier]] = defaultdict(list)
     for row in _columns(dataset["suppliers"], *SUPPLIER_FIELDS):
         suppliers[row[1], row[2]].append(Supplier(*row))
@@ -159,7 +146,7 @@ def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True
         weekday0=day0.weekday(),
         items=items,
         locations=locations,
-        stock=dict(stock),
+        stock_events=stock_events(dataset, settings),
         suppliers=dict(suppliers),
         operations=dict(operations),
         resources=resources,
@@ -168,6 +155,24 @@ def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True
         orders=orders,
         promises=promises,
         has_promises=dataset.has_promises,
+    )
+
+
+def stock_events(dataset: Dataset, settings: Settings) -> pl.DataFrame:
+    """``Problem.stock_events``: on hand (day 0) and receipts (arriving no earlier than day 0)
+    of every item-location."""
+    on_hand = dataset["inventory"].select(
+        "item", "location", day=pl.lit(0, pl.Int64), quantity=pl.col("on_hand").cast(pl.Int64)
+    )
+    arrival = pl.max_horizontal(pl.lit(0), day_number("arrival_date", settings.now.date()))
+    receipts = dataset["receipts"].select(
+        "item", "location", day=arrival.cast(pl.Int64), quantity=pl.col("quantity").cast(pl.Int64)
+    )
+    return pl.concat(
+        [
+            on_hand.filter(pl.col("quantity") != 0),
+            receipts.filter((pl.col("quantity") != 0) & (pl.col("day") <= settings.horizon_days)),
+        ]
     )
 
 

@@ -5,8 +5,12 @@ Day 0 is the date of ``now``; every date in the problem is a day number relative
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
+
+import polars as pl
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,10 @@ class Problem:
     items: dict[str, str]
     """Item id -> kind."""
     locations: dict[str, Location]
-    stock: dict[tuple[str, str], list[tuple[int, int]]]
-    """(item, location) -> supply events (day, quantity): on hand on day 0, receipts."""
+    stock_events: pl.DataFrame = field(compare=False)
+    """Supply events: columns item, location, day and quantity, on hand (day 0) first, then
+    the receipts, each in its file's order; zero quantities and receipts after the horizon
+    left out."""
     suppliers: dict[tuple[str, str], list[Supplier]]
     operations: dict[tuple[str, str], list[Operation]]
     resources: dict[tuple[str, str], Resource]
@@ -132,6 +138,16 @@ class Problem:
 
     def date(self, day: int) -> date:
         return self.day0 + timedelta(days=day)
+
+    @cached_property
+    def stock(self) -> dict[tuple[str, str], list[tuple[int, int]]]:
+        """(item, location) -> supply events (day, quantity), from ``stock_events``."""
+        stock: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        events = self.stock_events
+        columns = (events[name].to_list() for name in ("item", "location", "day", "quantity"))
+        for item, location, day, quantity in zip(*columns, strict=True):
+            stock[item, location].append((day, quantity))
+        return dict(stock)
 
     def weekday(self, day: int) -> int:
         return (self.weekday0 + day) % 7

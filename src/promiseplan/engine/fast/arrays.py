@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -226,8 +225,7 @@ def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = N
 
     requested = book.requested.series
     item_index = _positions(book.line_items.series, items)
-    arrivals = _arrivals(problem.stock, il)
-    arrivals = arrivals[arrivals[:, 1] < days]
+    arrivals = _arrivals(problem.stock_events.filter(pl.col("day") < days), items, locations)
 
     arrays = Arrays(
         last=problem.horizon,
@@ -299,14 +297,14 @@ def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = N
     )
 
 
-def _arrivals(
-    stock: dict[tuple[str, str], list[tuple[int, int]]], il: Callable[[str, str], int]
-) -> Ints:
-    """Rows of item-location, day and units of ``stock`` (Problem.stock), in its order."""
-    places = np.fromiter((il(*key) for key in stock), dtype=np.int64, count=len(stock))
-    counts = np.fromiter((len(at) for at in stock.values()), dtype=np.int64, count=len(stock))
-    numbers = np.fromiter(chain.from_iterable(chain.from_iterable(stock.values())), np.int64)
-    return np.column_stack((np.repeat(places, counts), numbers[0::2], numbers[1::2]))
+def _arrivals(events: pl.DataFrame, items: list[str], locations: list[str]) -> Ints:
+    """Rows of item-location, day and units of ``events`` (Problem.stock_events), in its
+    order."""
+    n_loc = len(locations)
+    item = pl.col("item").replace_strict(items, range(len(items)), return_dtype=pl.Int64)
+    place = pl.col("location").replace_strict(locations, range(n_loc), return_dtype=pl.Int64)
+    rows = events.select(item * n_loc + place, "day", "quantity").to_numpy()
+    return np.ascontiguousarray(rows, dtype=np.int64).reshape(-1, 3)
 
 
 def _by_item_location(
