@@ -7,8 +7,6 @@ is the chain of item-locations above it (``path``), hashed by xor for the memo.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Arrays
@@ -46,7 +44,21 @@ def weekday(a: Arrays, day: int) -> int:
 
 @jit
 def component_quantity(units: int, per: float) -> int:
-    return math.ceil(units * per - EPS)
+    return _ceil(units * per - EPS)
+
+
+@jit
+def _ceil(x: float) -> int:
+    """``math.ceil``, which numba compiles to a call into its helper library."""
+    whole = int(x)
+    return whole + 1 if whole < x else whole
+
+
+@jit
+def _in_lots(units: int, lot: int) -> int:
+    """The fewest units in whole lots that cover ``units``: ``math.ceil(units / lot) * lot``
+    in integers (the same for every quantity below 2**53)."""
+    return -(-units // lot) * lot
 
 
 @jit
@@ -70,9 +82,9 @@ def purchase_lots(a: Arrays, s: State, sp: int, missing: int, latest: int, backw
         if left <= 0:
             break
         row = s.purchases[sp, o]
-        want = math.ceil(left / lot) * lot
+        want = _in_lots(left, lot)
         if row == 0:
-            want = math.ceil(max(left, minimum) / lot) * lot
+            want = _in_lots(max(left, minimum), lot)
         if cap >= 0:
             room = (cap - row) // lot * lot
             if want > room:
