@@ -159,8 +159,8 @@ def build_problem(dataset: Dataset, settings: Settings, with_orders: bool = True
 
 
 def stock_events(dataset: Dataset, settings: Settings) -> pl.DataFrame:
-    """``Problem.stock_events``: on hand (day 0) and receipts (arriving no earlier than day 0)
-    of every item-location."""
+    """``Problem.stock_events``: on hand (day 0) and receipts (those due before day 0 on day
+    0) of every item-location."""
     on_hand = dataset["inventory"].select(
         "item", "location", day=pl.lit(0, pl.Int64), quantity=pl.col("on_hand").cast(pl.Int64)
     )
