@@ -62,8 +62,9 @@ def test_rows_answer_as_projected_stock(
                 assert found == below[-1]
         if step < len(changes):
             day, units = changes[step]
-            add_from(stock, il, day, units)
+            low = add_from(stock, il, day, units)
             events.append((day, units))
+            assert low == _projected(days, events).min()
     for other in {0, 1, 2} - {il}:  # rows nothing arrives at stay zero
         assert not stock[other].any()
 

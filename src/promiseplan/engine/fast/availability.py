@@ -8,7 +8,8 @@ answers:
 - ``free_at(d)``: the units free on day ``d``;
 - ``last_below(q)``: the last day with ``P < q``, so the earliest day ``q`` units are free is the
   next one (free stock never decreases over time);
-- ``add_from(d, q)``: ``q`` units arrive (or, negative, are taken) on day ``d``;
+- ``add_from(d, q)``: ``q`` units arrive (or, negative, are taken) on day ``d``, and the units
+  free from day 0 on afterwards;
 - ``lowest()``: the units free from day 0 on.
 
 Layout of a row: the minimum of ``P`` over each block (``blocks`` numbers), then an addition
@@ -181,14 +182,23 @@ def last_below(stock: Array, il: int, bound: int) -> int:
 
 
 @jit
-def add_from(stock: Array, il: int, day: int, quantity: int) -> None:
-    """Projected stock from ``day`` on changes by ``quantity``."""
+def add_from(stock: Array, il: int, day: int, quantity: int) -> int:
+    """Projected stock from ``day`` on changes by ``quantity``; the units free from day 0 on
+    afterwards (``lowest``, found while the blocks' minimums are changed)."""
     blocks = stock.shape[1] // PER_BLOCK
     b = day // BLOCK
     first = 2 * blocks + BLOCK * b
     for x in range(2 * blocks + day, first + BLOCK):
         stock[il, x] += quantity
-    stock[il, b] = _block_min(stock, il, first, stock[il, blocks + b])
+    low = stock[il, b] = _block_min(stock, il, first, stock[il, blocks + b])
+    for c in range(b):
+        value = stock[il, c]
+        if value < low:
+            low = value
     for c in range(b + 1, blocks):
-        stock[il, c] += quantity
+        value = stock[il, c] + quantity
+        stock[il, c] = value
         stock[il, blocks + c] += quantity
+        if value < low:
+            low = value
+    return int(low)

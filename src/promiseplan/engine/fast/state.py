@@ -229,8 +229,7 @@ def add(s: State, il: int, day: int, quantity: int) -> None:
 
 @jit
 def _add(s: State, il: int, day: int, quantity: int) -> None:
-    add_from(s.stock, il, day, quantity)
-    s.now[il, NOW_FREE] = lowest(s.stock, il)
+    s.now[il, NOW_FREE] = add_from(s.stock, il, day, quantity)
     s.now[il, NOW_END] = UNKNOWN
 
 
