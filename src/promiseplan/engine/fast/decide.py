@@ -15,6 +15,7 @@ from promiseplan.engine.fast.memo import forget
 from promiseplan.engine.fast.search import earliest, free_by, rounded
 from promiseplan.engine.fast.state import (
     N_PARENT,
+    NODE_FIELDS,
     NODES,
     NONE,
     PRODUCTIONS,
@@ -51,6 +52,13 @@ ROW_FIELDS = 17
 ON_TIME, LATE, UNCONFIRMED = 0, 1, 2
 EXPLAIN, REFUSE = 0, 1
 TOO_LATE, NO_LANE, BEYOND_HORIZON, NO_SOURCE = 1, 2, 3, 4
+
+
+@jit
+def copy_way(way: Array, other: Array) -> None:
+    """``way[:] = other``, element by element: assigned as a whole, a row is a call to copy it."""
+    for f in range(WAY_FIELDS):
+        way[f] = other[f]
 
 
 @jit
@@ -223,7 +231,7 @@ def best(
                 not found or _sooner(a, trial, trial_cost, way, costs[slot])
             )
         if take:
-            way[:] = trial
+            copy_way(way, trial)
             costs[slot] = trial_cost
             found = True
             found_on_time = found_on_time or on_time
@@ -264,7 +272,7 @@ def most_by(
             evaluate(a, s, item, middle, lane, target, trial, trial_costs, WAY_MOST)
             and trial[W_ARRIVAL] <= target
         ):
-            way[:] = trial
+            copy_way(way, trial)
             costs[slot] = trial_costs[WAY_MOST]
             found = True
             low = middle + 1
@@ -330,7 +338,8 @@ def _row(
     ``way`` itself."""
     full(n, rows.shape[0])
     r = rows[n]
-    r[:] = NONE
+    for f in range(ROW_FIELDS):
+        r[f] = NONE
     late = a.or_has_requested[order] != 0 and promised > a.or_requested[order]
     r[R_ORDER], r[R_LINE], r[R_QTY] = order, line, way[W_QTY]
     r[R_STATUS] = LATE if late else ON_TIME
@@ -365,7 +374,8 @@ def _refused(
 ) -> int:
     full(n, rows.shape[0])
     r = rows[n]
-    r[:] = NONE
+    for f in range(ROW_FIELDS):
+        r[f] = NONE
     r[R_ORDER], r[R_LINE], r[R_QTY], r[R_STATUS] = order, line, quantity, UNCONFIRMED
     r[R_KIND], r[R_FAILED], r[R_BASE], r[R_ARG] = REFUSE, failed, base, arg
     row_cost[n] = 0.0
@@ -434,13 +444,15 @@ def _complete(
     rows: Array,
     row_cost: Array,
     n: int,
+    line_ways: Array,
+    line_costs: Array,
 ) -> int:
+    """Plan a ship-complete order (``line_ways`` and ``line_costs``: scratch rows for the
+    ways of its lines, two passes of them)."""
     first_line, end_line = a.or_line_ptr[order], a.or_line_ptr[order + 1]
     count = end_line - first_line
-    first = np.zeros((count, WAY_FIELDS), dtype=np.int64)
-    second = np.zeros((count, WAY_FIELDS), dtype=np.int64)
-    first_cost = np.zeros(count)
-    second_cost = np.zeros(count)
+    first, second = line_ways[0], line_ways[1]
+    first_cost, second_cost = line_costs[0], line_costs[1]
     mark = checkpoint(s)
     requested = a.or_requested[order] if a.or_has_requested[order] else NONE
     failed = _each_line(a, s, order, requested if requested != NONE else 0, first, first_cost)
@@ -514,7 +526,7 @@ def _fill(
             if not most_by(a, s, item, left, lane, target, trial, costs, WAY_FILL_TRIAL):
                 continue
             if not found or _cheaper(a, trial, costs[WAY_FILL_TRIAL], way, costs[WAY_FILL]):
-                way[:] = trial
+                copy_way(way, trial)
                 costs[WAY_FILL] = costs[WAY_FILL_TRIAL]
                 found = True
         if not found:
@@ -581,10 +593,13 @@ def decide(
     order: int,
     rows: Array,
     row_cost: Array,
+    line_ways: Array,
+    line_costs: Array,
 ) -> int:
-    """Decide one order; its schedule rows go into ``rows``; how many."""
+    """Decide one order; its schedule rows go into ``rows``; how many. ``line_ways`` and
+    ``line_costs`` are scratch (``lines_scratch``)."""
     if a.or_complete[order]:
-        n = _complete(a, s, order, rows, row_cost, 0)
+        n = _complete(a, s, order, rows, row_cost, 0, line_ways, line_costs)
     else:
         n = 0
         for line in range(a.or_line_ptr[order], a.or_line_ptr[order + 1]):
@@ -592,6 +607,16 @@ def decide(
                 n = _split(a, s, order, line, rows, row_cost, n)
     release(s)
     return n
+
+
+@jit
+def lines_scratch(a: Arrays, first: int, stop: int) -> tuple[Array, Array]:
+    """Scratch rows for the ways of the lines of any one of orders ``first`` to ``stop - 1``
+    (``decide``): allocated once, not for every order."""
+    most = 1
+    for order in range(first, stop):
+        most = max(most, a.or_line_ptr[order + 1] - a.or_line_ptr[order])
+    return np.empty((2, most, WAY_FIELDS), dtype=np.int64), np.empty((2, most))
 
 
 @jit
@@ -620,16 +645,21 @@ def _decide_orders(
     a: Arrays, s: State, first: int, stop: int
 ) -> tuple[Array, Array, Array, Array, Array, Array, Array]:
     # every row is written before it is read: no need to clear (an order's scratch rows
-    # alone are 9 MB)
-    rows = np.empty((1024, ROW_FIELDS), dtype=np.int64)
-    row_cost = np.empty(1024)
-    nodes = np.empty((1024, s.nodes.shape[1]), dtype=np.int64)
-    node_values = np.empty((1024, 2))
-    made = np.empty((64, 6), dtype=np.int64)
-    made_hours = np.empty(64)
-    moved = np.empty((64, 7), dtype=np.int64)
+    # alone are 9 MB). Sized for what a chunk's lines have needed (per line at most 1.2 rows,
+    # 4.5 supply nodes, 1.4 productions, 0.4 transfers in the scale datasets): grown (a
+    # copy) only beyond that.
+    lines = a.or_line_ptr[stop] - a.or_line_ptr[first] if stop > first else 0
+    rows = np.empty((lines + lines // 4 + 64, ROW_FIELDS), dtype=np.int64)
+    row_cost = np.empty(rows.shape[0])
+    nodes = np.empty((5 * lines + 64, NODE_FIELDS), dtype=np.int64)
+    node_values = np.empty((nodes.shape[0], 2))
+    made = np.empty((lines + lines // 2 + 64, 6), dtype=np.int64)
+    made_hours = np.empty(made.shape[0])
+    moved = np.empty((lines // 2 + 64, 7), dtype=np.int64)
+    line_ways, line_costs = lines_scratch(a, first, stop)
     order_rows = np.empty((s.options.shape[0], ROW_FIELDS), dtype=np.int64)
     order_cost = np.empty(s.options.shape[0])
+    keep = np.empty(s.nodes.shape[0], dtype=np.int64)
     n_rows = n_nodes = n_made = n_moved = 0
     for order in range(first, stop):
         forget(s)  # entries are for versions of the state that do not come back
@@ -637,10 +667,11 @@ def _decide_orders(
         s.counts[NODES] = 0
         s.counts[PRODUCTIONS] = 0
         s.counts[TRANSFERS] = 0
-        count = decide(a, s, order, order_rows, order_cost)
+        count = decide(a, s, order, order_rows, order_cost, line_ways, line_costs)
         # keep the supply nodes the rows' reasons read, with everything under them
         total = s.counts[NODES]
-        keep = np.full(total, NONE, dtype=np.int64)
+        for k in range(total):
+            keep[k] = NONE
         for i in range(count):
             node = order_rows[i, R_NODE]
             if node != NONE:
@@ -651,33 +682,46 @@ def _decide_orders(
             if keep[k] == 0 or (parent != NONE and keep[parent] >= 0):
                 keep[k] = n_nodes + kept
                 kept += 1
-        nodes = _grow(nodes, n_nodes + kept)
-        node_values = _grow(node_values, n_nodes + kept)
+        # rows copied element by element (a row assigned as a whole is a call to copy it),
+        # arrays grown only when they must be (a call that returns an array counts references)
+        if n_nodes + kept > nodes.shape[0]:
+            nodes = _grow(nodes, n_nodes + kept)
+            node_values = _grow(node_values, n_nodes + kept)
         for k in range(total):
             if keep[k] >= 0:
                 j = keep[k]
-                nodes[j] = s.nodes[k]
+                for f in range(NODE_FIELDS):
+                    nodes[j, f] = s.nodes[k, f]
                 parent = s.nodes[k, N_PARENT]
                 nodes[j, N_PARENT] = keep[parent] if parent != NONE else NONE
-                node_values[j] = s.node_values[k]
+                node_values[j, 0] = s.node_values[k, 0]
+                node_values[j, 1] = s.node_values[k, 1]
         n_nodes += kept
-        rows = _grow(rows, n_rows + count)
-        row_cost = _grow(row_cost, n_rows + count)
+        if n_rows + count > rows.shape[0]:
+            rows = _grow(rows, n_rows + count)
+            row_cost = _grow(row_cost, n_rows + count)
         for i in range(count):
-            rows[n_rows + i] = order_rows[i]
+            for f in range(ROW_FIELDS):
+                rows[n_rows + i, f] = order_rows[i, f]
             node = order_rows[i, R_NODE]
             rows[n_rows + i, R_NODE] = keep[node] if node != NONE else NONE
             row_cost[n_rows + i] = order_cost[i]
         n_rows += count
         k = s.counts[PRODUCTIONS]
-        made = _grow(made, n_made + k)
-        made_hours = _grow(made_hours, n_made + k)
-        made[n_made : n_made + k] = s.productions[:k]
-        made_hours[n_made : n_made + k] = s.production_hours[:k]
+        if n_made + k > made.shape[0]:
+            made = _grow(made, n_made + k)
+            made_hours = _grow(made_hours, n_made + k)
+        for i in range(k):
+            for f in range(6):
+                made[n_made + i, f] = s.productions[i, f]
+            made_hours[n_made + i] = s.production_hours[i]
         n_made += k
         k = s.counts[TRANSFERS]
-        moved = _grow(moved, n_moved + k)
-        moved[n_moved : n_moved + k] = s.transfers[:k]
+        if n_moved + k > moved.shape[0]:
+            moved = _grow(moved, n_moved + k)
+        for i in range(k):
+            for f in range(7):
+                moved[n_moved + i, f] = s.transfers[i, f]
         n_moved += k
     settle(s)
     return (
@@ -711,7 +755,8 @@ def _promise_one(
     settle(s)
     s.counts[NODES] = 0
     mark = checkpoint(s)
-    count = decide(a, s, order, rows, row_cost)
+    line_ways, line_costs = lines_scratch(a, order, order + 1)
+    count = decide(a, s, order, rows, row_cost, line_ways, line_costs)
     rollback(s, mark)
     settle(s)
     return count

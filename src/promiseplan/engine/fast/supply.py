@@ -36,6 +36,7 @@ from promiseplan.engine.fast.state import (
     N_READY,
     N_SOURCE,
     N_STOCK,
+    NODE_FIELDS,
     NODES,
     NONE,
     OPTIONS,
@@ -73,7 +74,8 @@ def new_node(
     n = s.counts[NODES]
     full(n, s.nodes.shape[0])
     node = s.nodes[n]
-    node[:] = 0
+    for f in range(NODE_FIELDS):
+        node[f] = 0
     node[N_KIND], node[N_IL], node[N_QTY], node[N_STOCK] = kind, il, quantity, stock
     node[N_SOURCE], node[N_PARENT] = source, parent
     node[N_CODE] = CODE_STOCK

@@ -129,14 +129,18 @@ def _keep_changes(s: State, r: Array, mark: int, made: int, moved: int) -> None:
         or at_moved + new_moved > s.kept_moved.shape[0]
     ):
         return
+    # element by element: a row assigned as a whole is a call to copy 32 bytes
     for k in range(entries):
-        s.kept_log[at + k] = s.log[mark + k]
+        for f in range(4):
+            s.kept_log[at + k, f] = s.log[mark + k, f]
         s.kept_hours[at + k] = s.log_hours[mark + k]
     for k in range(new_made):
-        s.kept_made[at_made + k] = s.productions[made + k]
+        for f in range(6):
+            s.kept_made[at_made + k, f] = s.productions[made + k, f]
         s.kept_made_hours[at_made + k] = s.production_hours[made + k]
     for k in range(new_moved):
-        s.kept_moved[at_moved + k] = s.transfers[moved + k]
+        for f in range(7):
+            s.kept_moved[at_moved + k, f] = s.transfers[moved + k, f]
     r[T_LOG], r[T_LOG_END], r[T_MADE], r[T_MOVED] = at, at + entries, at_made, at_moved
     s.counts[KEPT_LOG] = at + entries
     s.counts[KEPT_MADE] = at_made + new_made
