@@ -188,17 +188,17 @@ def add_from(stock: Array, il: int, day: int, quantity: int) -> int:
     blocks = stock.shape[1] // PER_BLOCK
     b = day // BLOCK
     first = 2 * blocks + BLOCK * b
-    for x in range(2 * blocks + day, first + BLOCK):
-        stock[il, x] += quantity
-    low = stock[il, b] = _block_min(stock, il, first, stock[il, blocks + b])
-    for c in range(b):
-        value = stock[il, c]
-        if value < low:
-            low = value
-    for c in range(b + 1, blocks):
-        value = stock[il, c] + quantity
+    # whole blocks, each day or block lifted by 0 or ``quantity``: loops without branches,
+    # which the compiler turns into a few vector instructions
+    skip = day - BLOCK * b
+    for k in range(BLOCK):
+        stock[il, first + k] += quantity if k >= skip else 0
+    stock[il, b] = _block_min(stock, il, first, stock[il, blocks + b])
+    low = stock[il, b]
+    for c in range(blocks):
+        lift = quantity if c > b else 0
+        value = stock[il, c] + lift
         stock[il, c] = value
-        stock[il, blocks + c] += quantity
-        if value < low:
-            low = value
+        stock[il, blocks + c] += lift
+        low = min(low, value)
     return int(low)
