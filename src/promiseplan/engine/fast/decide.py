@@ -18,8 +18,10 @@ from promiseplan.engine.fast.state import (
     NODE_FIELDS,
     NODES,
     NONE,
+    PRODUCTION_FIELDS,
     PRODUCTIONS,
     SCRATCH_WAYS,
+    TRANSFER_FIELDS,
     TRANSFERS,
     WAY_FIELDS,
     State,
@@ -653,9 +655,9 @@ def _decide_orders(
     row_cost = np.empty(rows.shape[0])
     nodes = np.empty((5 * lines + 64, NODE_FIELDS), dtype=np.int64)
     node_values = np.empty((nodes.shape[0], 2))
-    made = np.empty((lines + lines // 2 + 64, 6), dtype=np.int64)
+    made = np.empty((lines + lines // 2 + 64, PRODUCTION_FIELDS), dtype=np.int64)
     made_hours = np.empty(made.shape[0])
-    moved = np.empty((lines // 2 + 64, 7), dtype=np.int64)
+    moved = np.empty((lines // 2 + 64, TRANSFER_FIELDS), dtype=np.int64)
     line_ways, line_costs = lines_scratch(a, first, stop)
     order_rows = np.empty((s.options.shape[0], ROW_FIELDS), dtype=np.int64)
     order_cost = np.empty(s.options.shape[0])
@@ -712,7 +714,7 @@ def _decide_orders(
             made = _grow(made, n_made + k)
             made_hours = _grow(made_hours, n_made + k)
         for i in range(k):
-            for f in range(6):
+            for f in range(PRODUCTION_FIELDS):
                 made[n_made + i, f] = s.productions[i, f]
             made_hours[n_made + i] = s.production_hours[i]
         n_made += k
@@ -720,7 +722,7 @@ def _decide_orders(
         if n_moved + k > moved.shape[0]:
             moved = _grow(moved, n_moved + k)
         for i in range(k):
-            for f in range(7):
+            for f in range(TRANSFER_FIELDS):
                 moved[n_moved + i, f] = s.transfers[i, f]
         n_moved += k
     settle(s)

@@ -8,6 +8,7 @@ import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed, _index
 from promiseplan.engine.fast.sorting import inverse, sorted_by
+from promiseplan.engine.fast.state import PRODUCTION_FIELDS, TRANSFER_FIELDS
 from promiseplan.engine.plan import Plans, _frame
 from promiseplan.model.problem import Problem
 
@@ -73,7 +74,8 @@ class SupplyPlans:
         """The plans, with the purchases and the hours used that the state holds once every
         order is decided. The chunks are emptied."""
         if not self.made:
-            self.add(np.zeros((0, 6), np.int64), np.zeros(0), np.zeros((0, 7), np.int64))
+            made = np.zeros((0, PRODUCTION_FIELDS), np.int64)
+            self.add(made, np.zeros(0), np.zeros((0, TRANSFER_FIELDS), np.int64))
         procurement = self._procurement(purchases)
         production = self._production(pl.concat(self.made))
         transfers = self._transfers(pl.concat(self.moved))

@@ -39,6 +39,12 @@ SCRATCH_WAYS = 5
 """Rows of ``State.ways``."""
 # log entries
 NET, HOURS, LANE, ORDER, BUY, MAKE, MOVE = range(7)
+LOG_FIELDS = 4
+"""Numbers in an entry of the undo log: kind and three arguments (its hours beside it)."""
+PRODUCTION_FIELDS = 6
+"""Numbers in a row of ``State.productions``."""
+TRANSFER_FIELDS = 7
+"""Numbers in a row of ``State.transfers``."""
 # supply nodes: integer fields
 N_KIND, N_IL, N_QTY, N_STOCK, N_SOURCE, N_READY, N_CODE, N_A, N_B, N_MISSING, N_PARENT = range(11)
 NODE_FIELDS = 11
@@ -141,12 +147,12 @@ def new_state(
         shipped=np.zeros((arrays.n_locations, days), dtype=np.int64),
         purchases=np.zeros((arrays.sp_lead.shape[0], days), dtype=np.int64),
         shipping=np.zeros((capacity, 2), dtype=np.int64),
-        log=np.zeros((capacity * 4, 4), dtype=np.int64),
+        log=np.zeros((capacity * 4, LOG_FIELDS), dtype=np.int64),
         log_hours=np.zeros(capacity * 4),
         log_version=np.zeros(capacity * 4, dtype=np.int64),
-        productions=np.zeros((capacity, 6), dtype=np.int64),
+        productions=np.zeros((capacity, PRODUCTION_FIELDS), dtype=np.int64),
         production_hours=np.zeros(capacity),
-        transfers=np.zeros((capacity, 7), dtype=np.int64),
+        transfers=np.zeros((capacity, TRANSFER_FIELDS), dtype=np.int64),
         nodes=np.zeros((capacity * 4, NODE_FIELDS), dtype=np.int64),
         node_values=np.zeros((capacity * 4, 2)),
         eframes=np.zeros((frames, 16), dtype=np.int64),
@@ -165,11 +171,11 @@ def new_state(
         root=np.zeros(1, dtype=np.int64),
         memo=_cache_lines(MEMO_SLOTS, -1),
         supplied=np.full((8, 16), -1, dtype=np.int64),
-        kept_log=np.zeros((capacity // 2, 4), dtype=np.int64),
+        kept_log=np.zeros((capacity // 2, LOG_FIELDS), dtype=np.int64),
         kept_hours=np.zeros(capacity // 2),
-        kept_made=np.zeros((capacity // 16, 6), dtype=np.int64),
+        kept_made=np.zeros((capacity // 16, PRODUCTION_FIELDS), dtype=np.int64),
         kept_made_hours=np.zeros(capacity // 16),
-        kept_moved=np.zeros((capacity // 16, 7), dtype=np.int64),
+        kept_moved=np.zeros((capacity // 16, TRANSFER_FIELDS), dtype=np.int64),
         ways=np.zeros((SCRATCH_WAYS, WAY_FIELDS), dtype=np.int64),
         way_costs=np.zeros(SCRATCH_WAYS),
         counts=np.zeros(24, dtype=np.int64),

@@ -30,13 +30,16 @@ from promiseplan.engine.fast.state import (
     KEPT_MADE,
     KEPT_MOVED,
     LOG,
+    LOG_FIELDS,
     MAKE,
     MEMO_GENERATION,
     MOVE,
     NET,
     NONE,
+    PRODUCTION_FIELDS,
     PRODUCTIONS,
     SUPPLIED,
+    TRANSFER_FIELDS,
     TRANSFERS,
     VERSION,
     State,
@@ -131,15 +134,15 @@ def _keep_changes(s: State, r: Array, mark: int, made: int, moved: int) -> None:
         return
     # element by element: a row assigned as a whole is a call to copy 32 bytes
     for k in range(entries):
-        for f in range(4):
+        for f in range(LOG_FIELDS):
             s.kept_log[at + k, f] = s.log[mark + k, f]
         s.kept_hours[at + k] = s.log_hours[mark + k]
     for k in range(new_made):
-        for f in range(6):
+        for f in range(PRODUCTION_FIELDS):
             s.kept_made[at_made + k, f] = s.productions[made + k, f]
         s.kept_made_hours[at_made + k] = s.production_hours[made + k]
     for k in range(new_moved):
-        for f in range(7):
+        for f in range(TRANSFER_FIELDS):
             s.kept_moved[at_moved + k, f] = s.transfers[moved + k, f]
     r[T_LOG], r[T_LOG_END], r[T_MADE], r[T_MOVED] = at, at + entries, at_made, at_moved
     s.counts[KEPT_LOG] = at + entries
