@@ -197,6 +197,21 @@ def _by_place(a: Arrays, x: Array, y: Array, first: int) -> bool:
 
 
 @jit
+def _measured_first(a: Arrays, x: int, x_soonest: int, y: int, y_soonest: int, target: int) -> bool:
+    """Whether ``best`` measures lane ``x`` (whose ways arrive on ``x_soonest`` at the soonest)
+    before lane ``y``: lanes that could arrive by ``target`` first, the cheaper first; then the
+    others, the sooner first. The way found first then rules out the most of the others."""
+    x_late, y_late = x_soonest > target, y_soonest > target
+    if x_late != y_late:
+        return y_late
+    if x_late and x_soonest != y_soonest:
+        return x_soonest < y_soonest
+    if a.dl_cost[x] != a.dl_cost[y]:
+        return bool(a.dl_cost[x] < a.dl_cost[y])
+    return x < y
+
+
+@jit
 def best(
     a: Arrays,
     s: State,
@@ -208,19 +223,43 @@ def best(
     costs: Array,
     slot: int,
 ) -> bool:
-    """The cheapest way that arrives by ``target``, else the earliest."""
+    """The cheapest way that arrives by ``target``, else the earliest.
+
+    A way over a lane arrives at the soonest when the units can be at its location, plus the
+    transit, and costs at least the lane's cost per unit; lanes that cannot beat the way found
+    so far on those bounds are not measured. Which lanes are measured does not change the way
+    taken: every lane left out would lose to it."""
     region = a.or_region[order]
-    found_on_time = False
-    found = False
-    trial, trial_costs = s.ways[WAY_BEST], s.way_costs
+    lanes = s.lanes
+    n = 0
+    release(s)
     for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
         if not _allowed(a, order, lane):
             continue
-        if found_on_time and _dearer(a, lane, costs[slot]):
+        il = item * a.n_locations + a.dl_location[lane]
+        available = earliest(a, s, il, quantity, s.root, 0)
+        if available == NONE:
             continue
-        # in time, only ways in time are taken; until then, only ways arriving sooner
-        beat = target if found_on_time else way[W_ARRIVAL]
-        if found and _later(a, s, item, quantity, lane, beat):
+        soonest = available + a.dl_transit[lane]
+        k = n
+        while k > 0 and _measured_first(a, lane, soonest, lanes[k - 1, 0], lanes[k - 1, 1], target):
+            lanes[k, 0], lanes[k, 1] = lanes[k - 1, 0], lanes[k - 1, 1]
+            k -= 1
+        lanes[k, 0], lanes[k, 1] = lane, soonest
+        n += 1
+    found_on_time = False
+    found = False
+    trial, trial_costs = s.ways[WAY_BEST], s.way_costs
+    for k in range(n):
+        lane, soonest = lanes[k, 0], lanes[k, 1]
+        if found_on_time:  # only a cheaper way in time can win
+            beaten = soonest > target or _dearer(a, lane, costs[slot])
+        else:  # only a sooner way, or one as soon and cheaper
+            beaten = found and (
+                soonest > way[W_ARRIVAL]
+                or (soonest == way[W_ARRIVAL] and _dearer(a, lane, costs[slot]))
+            )
+        if beaten:
             continue
         if not evaluate(a, s, item, quantity, lane, target, trial, trial_costs, WAY_BEST):
             continue

@@ -106,6 +106,9 @@ class State(NamedTuple):
     kept_made: Ints
     kept_made_hours: Floats
     kept_moved: Ints
+    lanes: Ints
+    """Scratch: the delivery lanes ``decide.best`` measures, in the order it measures them,
+    with the soonest day a way over each could arrive."""
     ways: Ints
     """Ways that the functions comparing them measure into (``decide``), a row each."""
     way_costs: Floats
@@ -176,6 +179,7 @@ def new_state(
         kept_made=np.zeros((capacity // 16, PRODUCTION_FIELDS), dtype=np.int64),
         kept_made_hours=np.zeros(capacity // 16),
         kept_moved=np.zeros((capacity // 16, TRANSFER_FIELDS), dtype=np.int64),
+        lanes=np.zeros((max(1, int(np.diff(arrays.dl_ptr).max(initial=0))), 2), dtype=np.int64),
         ways=np.zeros((SCRATCH_WAYS, WAY_FIELDS), dtype=np.int64),
         way_costs=np.zeros(SCRATCH_WAYS),
         counts=np.zeros(24, dtype=np.int64),
