@@ -157,16 +157,6 @@ def _dearer(a: Arrays, lane: int, cost: float) -> bool:
 
 
 @jit
-def _later(a: Arrays, s: State, item: int, quantity: int, lane: int, arrival: int) -> bool:
-    """Whether every way over ``lane`` arrives after ``arrival``: none ships before the units
-    can be there."""
-    il = item * a.n_locations + a.dl_location[lane]
-    release(s)
-    available = earliest(a, s, il, quantity, s.root, 0)
-    return available == NONE or available + a.dl_transit[lane] > arrival
-
-
-@jit
 def _cheaper(a: Arrays, x: Array, cx: float, y: Array, cy: float) -> bool:
     """Cheapest key: cost, arrival, location, mode."""
     rx, ry = rounded(cx), rounded(cy)
@@ -212,6 +202,35 @@ def _measured_first(a: Arrays, x: int, x_soonest: int, y: int, y_soonest: int, t
 
 
 @jit
+def _lanes_in_order(a: Arrays, s: State, order: int, item: int, quantity: int, target: int) -> int:
+    """The order's lanes over which ``quantity`` units could be delivered, into ``s.lanes``
+    with the soonest day a way over each arrives (the location's first ship day once the units
+    can be there, plus the transit), in the order ``_measured_first`` gives; how many."""
+    region = a.or_region[order]
+    lanes = s.lanes
+    n = 0
+    release(s)
+    for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
+        if not _allowed(a, order, lane):
+            continue
+        place = a.dl_location[lane]
+        available = earliest(a, s, item * a.n_locations + place, quantity, s.root, 0)
+        if available == NONE:
+            continue
+        first_ship = a.next_ship[place, available]
+        if first_ship == NONE or first_ship > a.last - a.dl_transit[lane]:
+            continue  # no day to ship on
+        soonest = first_ship + a.dl_transit[lane]
+        k = n
+        while k > 0 and _measured_first(a, lane, soonest, lanes[k - 1, 0], lanes[k - 1, 1], target):
+            lanes[k, 0], lanes[k, 1] = lanes[k - 1, 0], lanes[k - 1, 1]
+            k -= 1
+        lanes[k, 0], lanes[k, 1] = lane, soonest
+        n += 1
+    return n
+
+
+@jit
 def best(
     a: Arrays,
     s: State,
@@ -225,28 +244,12 @@ def best(
 ) -> bool:
     """The cheapest way that arrives by ``target``, else the earliest.
 
-    A way over a lane arrives at the soonest when the units can be at its location, plus the
-    transit, and costs at least the lane's cost per unit; lanes that cannot beat the way found
-    so far on those bounds are not measured. Which lanes are measured does not change the way
-    taken: every lane left out would lose to it."""
-    region = a.or_region[order]
+    A way over a lane arrives on the lane's soonest day (``_lanes_in_order``) or later and
+    costs at least the lane's cost per unit; lanes that cannot beat the way found so far on
+    those bounds are not measured. Which lanes are measured does not change the way taken:
+    every lane left out would lose to it."""
     lanes = s.lanes
-    n = 0
-    release(s)
-    for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
-        if not _allowed(a, order, lane):
-            continue
-        il = item * a.n_locations + a.dl_location[lane]
-        available = earliest(a, s, il, quantity, s.root, 0)
-        if available == NONE:
-            continue
-        soonest = available + a.dl_transit[lane]
-        k = n
-        while k > 0 and _measured_first(a, lane, soonest, lanes[k - 1, 0], lanes[k - 1, 1], target):
-            lanes[k, 0], lanes[k, 1] = lanes[k - 1, 0], lanes[k - 1, 1]
-            k -= 1
-        lanes[k, 0], lanes[k, 1] = lane, soonest
-        n += 1
+    n = _lanes_in_order(a, s, order, item, quantity, target)
     found_on_time = False
     found = False
     trial, trial_costs = s.ways[WAY_BEST], s.way_costs
@@ -553,17 +556,15 @@ def _fill(
     """Cheapest ways first, each carrying as much as arrives by ``target``; what is left and
     the number of rows."""
     item = a.ln_item[line]
-    region = a.or_region[order]
     way, trial, costs = s.ways[WAY_FILL], s.ways[WAY_FILL_TRIAL], s.way_costs
     while left > 0:
         found = False
-        for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
-            if not _allowed(a, order, lane):
-                continue
+        for k in range(_lanes_in_order(a, s, order, item, 1, target)):
+            lane = s.lanes[k, 0]
+            if s.lanes[k, 1] > target:
+                break  # not even one unit arrives by target, over this lane or the next
             if found and _dearer(a, lane, costs[WAY_FILL]):
-                continue
-            if _later(a, s, item, 1, lane, target):  # not even one unit arrives by target
-                continue
+                break  # the lanes that can arrive come cheapest first
             if not most_by(a, s, item, left, lane, target, trial, costs, WAY_FILL_TRIAL):
                 continue
             if not found or _cheaper(a, trial, costs[WAY_FILL_TRIAL], way, costs[WAY_FILL]):
@@ -593,7 +594,6 @@ def _split(
     n: int,
 ) -> int:
     item = a.ln_item[line]
-    region = a.or_region[order]
     has_requested = a.or_has_requested[order] != 0
     target = a.or_requested[order] if has_requested else 0
     left, n = _fill(a, s, order, line, a.ln_quantity[line], target, rows, row_cost, n)
@@ -601,11 +601,10 @@ def _split(
     base, arg = NONE, NONE
     while left > 0:
         date = NONE
-        for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
-            if not _allowed(a, order, lane):
-                continue
-            if date != NONE and _later(a, s, item, 1, lane, date - 1):
-                continue
+        for k in range(_lanes_in_order(a, s, order, item, 1, EARLIEST)):
+            lane = s.lanes[k, 0]
+            if date != NONE and s.lanes[k, 1] >= date:
+                break  # the lanes come soonest first
             if evaluate(a, s, item, 1, lane, EARLIEST, trial, s.way_costs, WAY_SPLIT) and (
                 date == NONE or trial[W_ARRIVAL] < date
             ):
