@@ -188,7 +188,7 @@ def _by_place(a: Arrays, x: Array, y: Array, first: int) -> bool:
 
 @jit
 def _measured_first(a: Arrays, x: int, x_soonest: int, y: int, y_soonest: int, target: int) -> bool:
-    """Whether ``best`` measures lane ``x`` (whose ways arrive on ``x_soonest`` at the soonest)
+    """Whether lane ``x`` (whose ways arrive on ``x_soonest`` at the soonest) is measured
     before lane ``y``: lanes that could arrive by ``target`` first, the cheaper first; then the
     others, the sooner first. The way found first then rules out the most of the others."""
     x_late, y_late = x_soonest > target, y_soonest > target

@@ -107,8 +107,8 @@ class State(NamedTuple):
     kept_made_hours: Floats
     kept_moved: Ints
     lanes: Ints
-    """Scratch: the delivery lanes ``decide.best`` measures, in the order it measures them,
-    with the soonest day a way over each could arrive."""
+    """Scratch: the delivery lanes a line's ways are measured over, in the order they are
+    measured, with the soonest day a way over each could arrive (``decide``)."""
     ways: Ints
     """Ways that the functions comparing them measure into (``decide``), a row each."""
     way_costs: Floats
