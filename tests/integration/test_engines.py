@@ -137,3 +137,60 @@ def test_both_engines_follow_any_priority_model_and_keep_promises(
     settings.write_text(settings.read_text() + f"priority_keys = [{quoted}]\n")
     out = plan_folder(tmp_path / "data", tmp_path / "second")
     assert out["promise_changes"]
+
+
+LANES = {
+    "items.csv": "item,kind\nMUG,product\n",
+    "locations.csv": (
+        "location,kind,region,closed_weekdays\n"
+        "A,warehouse,EAST,Tue Wed Thu Fri\nB,warehouse,EAST,\nC,warehouse,EAST,\n"
+    ),
+    "inventory.csv": "item,location,on_hand\nMUG,A,30\nMUG,B,30\nMUG,C,30\n",
+    "delivery_lanes.csv": (
+        "location,region,mode,transit_days,cost_per_unit,capacity_per_day\n"
+        "A,EAST,air,1,3,\nA,EAST,truck,1,0.5,\nB,EAST,truck,3,1,\nC,EAST,van,2,2,4\n"
+    ),
+    "customers.csv": "customer,region,priority\nK1,EAST,1\nK2,EAST,2\nK3,EAST,3\n",
+    "orders.csv": (
+        "order,customer,created_at,requested_date,ship_complete\n"
+        "O1,K1,2026-06-01T09:00,,true\n"
+        "O2,K2,2026-06-01T09:00,2026-06-06,true\n"
+        "O3,K3,2026-06-01T09:00,2026-06-04,false\n"
+        "O4,K3,2026-06-01T10:00,,false\n"
+    ),
+    "order_lines.csv": (
+        "order,line,item,quantity\nO1,1,MUG,3\nO2,1,MUG,5\nO3,1,MUG,12\nO4,1,MUG,40\n"
+    ),
+    "settings.toml": 'now = "2026-06-02T10:00"\nhorizon_days = 30\n',
+}
+
+
+def test_ways_chosen_over_lanes_whose_best_comes_last_in_id_order(tmp_path: Path) -> None:
+    """The fast engine measures a line's lanes in the order that rules out the most (bounds
+    from the location's first ship day and the lane's own cost) and leaves some out; here the
+    cheapest lane's location is closed until Saturday, the soonest lane is not the first in id
+    order, and a capacity-limited lane makes split lines use several: the reference engine,
+    which measures every lane in id order, decides the same."""
+    dataset = tmp_path / "lanes"
+    dataset.mkdir()
+    for name, text in LANES.items():
+        (dataset / name).write_text(text, encoding="utf8")
+    rows = plan_folder(dataset, tmp_path / "out")
+    by_order: dict[str, list[tuple[str, str, str]]] = {}
+    for row in rows["confirmations"]:
+        by_order.setdefault(row["order"], []).append(
+            (row["ship_from"], row["mode"], row["promised_date"])
+        )
+    # as soon as possible: C by van (2 days) arrives before B's truck and A (shut until Sat)
+    assert by_order["O1"] == [("C", "van", "2026-06-04")]
+    # by the 6th: A's truck, the cheapest, ships on Saturday the 6th at the soonest; B's truck
+    # is cheaper than C's van
+    assert by_order["O2"] == [("B", "truck", "2026-06-06")]
+    # O4 (needed since its creation) goes before O3 and is split over every lane that still
+    # has room; O3 gets nothing by its date and all of it from A once A ships
+    assert {(place, mode) for place, mode, _ in by_order["O4"]} == {
+        ("A", "truck"),
+        ("B", "truck"),
+        ("C", "van"),
+    }
+    assert by_order["O3"] == [("A", "truck", "2026-06-07")]
