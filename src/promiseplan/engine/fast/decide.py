@@ -210,11 +210,14 @@ def _lanes_in_order(a: Arrays, s: State, order: int, item: int, quantity: int, t
     lanes = s.lanes
     n = 0
     release(s)
+    asked, available = NONE, NONE  # a location's lanes in several modes ask the same
     for lane in range(a.dl_ptr[region], a.dl_ptr[region + 1]):
         if not _allowed(a, order, lane):
             continue
         place = a.dl_location[lane]
-        available = earliest(a, s, item * a.n_locations + place, quantity, s.root, 0)
+        if place != asked:
+            asked = place
+            available = earliest(a, s, item * a.n_locations + place, quantity, s.root, 0)
         if available == NONE:
             continue
         first_ship = a.next_ship[place, available]
