@@ -26,7 +26,7 @@ from promiseplan.pipeline import resolve_settings
 from tests.helpers import plan_folder
 from tests.strategies import datasets
 
-COLUMNS = ("polars", "lists")
+COLUMNS = ("compiled", "lists")
 
 
 def _problem(folder: Path) -> Problem:
@@ -43,10 +43,10 @@ def _assert_same(first: Plan, second: Plan) -> None:
 
 @contextmanager
 def reasons_written_with(columns: str) -> Iterator[None]:
-    """The fast engine writes reasons with polars above ``FEW_ROWS`` rows and with Python lists
+    """The fast engine writes reasons by compiled code above ``FEW_ROWS`` rows and with Python lists
     up to it: force one of the two."""
     before = fast_reasons.FEW_ROWS
-    fast_reasons.FEW_ROWS = -1 if columns == "polars" else 10**9
+    fast_reasons.FEW_ROWS = -1 if columns == "compiled" else 10**9
     try:
         yield
     finally:

@@ -1,19 +1,36 @@
-"""Columns of text for the writer of reasons, in two forms with the same results: polars
-series for many rows (a run's chunk of orders) and Python lists for a few (an online promise,
-where polars' cost per operation, tens of microseconds, would outweigh its speed per row)."""
+"""Columns of text for the writer of reasons, in two forms with the same results: rows of bytes
+written by compiled code for many rows (a run's chunk of orders), Python lists for a few (an
+online promise)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import nanoarrow
 import numpy as np
 import polars as pl
 
+from promiseplan.engine.fast import writing
 from promiseplan.engine.fast.arrays import Array
+from promiseplan.engine.fast.writing import NO_TEXT
 
-C = TypeVar("C", pl.Series, list[Any])
+
+@dataclass(slots=True)
+class Text:
+    """A column of text in a ``Texts`` arena: each row's start and length (-1: no text)."""
+
+    start: Array
+    length: Array
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+
+C = TypeVar("C", Text, list[Any])
 Part = Any
 """A column of the same form, or a numpy array of numbers."""
 
@@ -84,55 +101,146 @@ class Columns(ABC, Generic[C]):
         """For each row of ``asked``, the ``columns`` of the last row whose ``keys`` equal it
         (keys are rows of two integers)."""
 
-    @abstractmethod
-    def reasons(self, code: C, link: C, detail: C) -> C:
-        """``code: detail``, or ``code: link detail`` where a link is given."""
 
+class Texts(Columns[Text]):
+    """Columns of text as rows of bytes in one arena, written by compiled code: for many rows
+    (a run's chunk of orders), where a Python object per row would cost most of the time.
 
-class Frames(Columns[pl.Series]):
-    def column(self, values: Sequence[Any]) -> pl.Series:
-        return pl.Series(values)
+    What is written within ``scratch()`` is forgotten after it, so that the arena of a run
+    keeps the size of one chunk's text; the lookup tables, written before, stay."""
 
-    def nulls(self, length: int) -> pl.Series:
-        return pl.repeat(None, length, dtype=pl.String, eager=True)
+    def __init__(self, tables: dict[str, dict[str, list[Any]]], date: Callable[[int], str]):
+        self._arena = np.empty(1 << 20, dtype=np.uint8)
+        self._used = 0
+        super().__init__(tables, date)
+        self._kept = self._used
 
-    def gather(self, column: pl.Series, at: Array) -> pl.Series:
-        return column.gather(at)
+    @contextmanager
+    def scratch(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            self._used = self._kept
+            self._first, self._dates = 0, self.column([])
 
-    def scatter(self, column: pl.Series, at: Array, values: pl.Series) -> None:
-        column.scatter(at, values)
+    def column(self, values: Sequence[Any]) -> Text:
+        data, length = _encoded(values)
+        self._arena = writing.room(self._arena, self._used, len(data))
+        self._arena[self._used : self._used + len(data)] = np.frombuffer(data, dtype=np.uint8)
+        size = np.maximum(length, 0)
+        start = self._used + np.cumsum(size) - size
+        self._used += len(data)
+        return Text(start, length)
 
-    def format(self, template: str, *parts: Part) -> pl.Series:
-        frame = pl.DataFrame({f"part{i}": part for i, part in enumerate(parts)})
-        return frame.select(pl.format(template, *frame.columns)).to_series()
+    def as_list(self, text: Text) -> list[str | None]:
+        """The rows of ``text`` as Python strings (None for no text)."""
+        arena = self._arena
+        return [
+            None if k < 0 else arena[s : s + k].tobytes().decode()
+            for s, k in zip(text.start.tolist(), text.length.tolist(), strict=True)
+        ]
 
-    def general(self, numbers: Array) -> pl.Series:
+    def nulls(self, length: int) -> Text:
+        return Text(np.zeros(length, dtype=np.int64), np.full(length, NO_TEXT, dtype=np.int64))
+
+    def gather(self, column: Text, at: Array) -> Text:
+        return Text(column.start[at], column.length[at])
+
+    def scatter(self, column: Text, at: Array, values: Text) -> None:
+        column.start[at] = values.start
+        column.length[at] = values.length
+
+    def format(self, template: str, *parts: Part) -> Text:
+        self._arena, self._used, start, length = writing.fill_template(
+            self._arena, self._used, *_template(template, parts), False
+        )
+        return Text(start, length)
+
+    def general(self, numbers: Array) -> Text:
         unique, inverse = np.unique(numbers, return_inverse=True)
-        return pl.Series([f"{x:g}" for x in unique.tolist()], dtype=pl.String).gather(inverse)
+        return self.gather(self.column([f"{x:g}" for x in unique.tolist()]), inverse)
 
-    def joined(self, keys: Array, texts: pl.Series, separator: str) -> tuple[Array, pl.Series]:
-        groups = (
-            pl.DataFrame({"key": keys, "text": texts})
-            .group_by("key", maintain_order=True)
-            .agg(pl.col("text").str.join(separator))
+    def joined(self, keys: Array, texts: Text, separator: str) -> tuple[Array, Text]:
+        unique, first, group = np.unique(keys, return_index=True, return_inverse=True)
+        in_order = np.argsort(first, kind="stable")
+        rank = np.empty_like(in_order)
+        rank[in_order] = np.arange(len(in_order))
+        rows = np.argsort(rank[group], kind="stable")
+        bounds = np.searchsorted(rank[group][rows], np.arange(len(unique) + 1))
+        self._arena, self._used, start, length = writing.join_runs(
+            self._arena,
+            self._used,
+            texts.start[rows],
+            texts.length[rows],
+            bounds.astype(np.int64),
+            np.frombuffer(separator.encode(), dtype=np.uint8),
         )
-        return groups["key"].to_numpy(), groups["text"]
+        return unique[in_order], Text(start, length)
 
-    def last_of(
-        self, keys: Array, columns: tuple[pl.Series, pl.Series], asked: Array
-    ) -> tuple[pl.Series, pl.Series]:
-        known = pl.DataFrame({"a": keys[:, 0], "b": keys[:, 1], "x": columns[0], "y": columns[1]})
-        found = pl.DataFrame({"a": asked[:, 0], "b": asked[:, 1]}).join(
-            known.unique(["a", "b"], keep="last"), on=["a", "b"], how="left", maintain_order="left"
+    def last_of(self, keys: Array, columns: tuple[Text, Text], asked: Array) -> tuple[Text, Text]:
+        if len(keys) == 0:
+            return self.nulls(len(asked)), self.nulls(len(asked))
+        span = int(max(keys[:, 1].max(), asked[:, 1].max(initial=0))) + 1
+        known = keys[:, 0] * span + keys[:, 1]
+        wanted = asked[:, 0] * span + asked[:, 1]
+        unique, first_from_end = np.unique(known[::-1], return_index=True)
+        place = np.minimum(np.searchsorted(unique, wanted), len(unique) - 1)
+        row = (len(known) - 1 - first_from_end)[place]
+        missing = unique[place] != wanted
+        found = tuple(self.gather(column, row) for column in columns)
+        for text in found:
+            text.length[missing] = NO_TEXT
+        return found[0], found[1]
+
+    def reasons(self, code: Text, link: Text, detail: Text) -> pl.Series:
+        """``code: detail``, or ``code: link detail`` where a link is given, as a polars
+        series with a buffer of its own (the arena is written over later)."""
+        data, offsets = writing.fill_contiguous(
+            self._arena, *_template("{}: {}{}", (code, link, detail)), True
         )
-        return found["x"], found["y"]
+        array = nanoarrow.c_array_from_buffers(
+            nanoarrow.large_string(), len(code), [None, offsets, data]
+        )
+        return pl.Series(array)
 
-    def reasons(self, code: pl.Series, link: pl.Series, detail: pl.Series) -> pl.Series:
-        return pl.select(
-            pl.concat_str(
-                pl.lit(code), pl.lit(": "), pl.lit(link), pl.lit(detail), ignore_nulls=True
-            )
-        ).to_series()
+
+def _encoded(values: Sequence[Any]) -> tuple[bytes, Array]:
+    """``values`` as text (none for None) in UTF-8, one after another, and the length of each
+    (-1 for None)."""
+    try:
+        joined = "".join(values)
+    except TypeError:  # not all text
+        encoded = [None if v is None else str(v).encode() for v in values]
+        length = [-1 if b is None else len(b) for b in encoded]
+        return b"".join(b for b in encoded if b is not None), np.array(length, dtype=np.int64)
+    data = joined.encode()
+    if len(data) == len(joined):  # ASCII: a character is a byte
+        return data, np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return data, np.array([len(v.encode()) for v in values], dtype=np.int64)
+
+
+def _template(
+    template: str, parts: Sequence[Part]
+) -> tuple[Array, Array, Array, Array, Array, Array]:
+    """The arguments of ``writing.fill_template`` that describe ``template`` and its parts."""
+    pieces = [piece.encode() for piece in template.split("{}")]
+    if len(pieces) != len(parts) + 1:
+        raise ValueError(f"{template!r} has {len(pieces) - 1} places for {len(parts)} parts")
+    n_rows = len(parts[0]) if parts else 0
+    is_text = np.array([isinstance(p, Text) for p in parts], dtype=np.bool_)
+    starts = np.zeros((len(parts), n_rows), dtype=np.int64)
+    lengths = np.zeros((len(parts), n_rows), dtype=np.int64)
+    numbers = np.zeros((len(parts), n_rows), dtype=np.int64)
+    for k, part in enumerate(parts):
+        if isinstance(part, Text):
+            starts[k], lengths[k] = part.start, part.length
+        elif np.asarray(part).dtype.kind in "iub":
+            numbers[k] = part
+        else:
+            raise TypeError(f"part {k} of {template!r} is neither text nor integers")
+    bounds = np.cumsum([0, *(len(piece) for piece in pieces)], dtype=np.int64)
+    literal = np.frombuffer(b"".join(pieces), dtype=np.uint8)
+    return literal, bounds, is_text, starts, lengths, numbers
 
 
 class Lists(Columns[list[Any]]):

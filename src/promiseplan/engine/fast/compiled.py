@@ -47,6 +47,7 @@ KERNEL = (
     "state",
     "supply",
     "tentative",
+    "writing",
 )
 """The modules with compiled functions (a test keeps this list complete)."""
 
@@ -320,3 +321,24 @@ def jit(function: F) -> F:
     of locations, lot sizes and quantities are positive), which numba's default checks on
     every integer division and remainder in the search loops."""
     return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
+
+
+@intrinsic
+def _copy_bytes(typingctx: Any, target: Any, to: Any, source: Any, start: Any, length: Any) -> Any:
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        pointers = []
+        for kind, array, offset in (
+            (signature.args[0], args[0], args[1]),
+            (signature.args[2], args[2], args[3]),
+        ):
+            data = context.make_array(kind)(context, builder, array).data
+            pointers.append(builder.gep(data, [offset]))
+        cgutils.raw_memcpy(builder, pointers[0], pointers[1], args[4], 1)
+        return context.get_dummy_value()
+
+    return types.void(target, to, source, start, length), codegen
+
+
+copy_bytes = cast(Callable[[Any, int, Any, int, int], None], _copy_bytes)
+"""``target[to:to + length] = source[start:start + length]`` for 1-d arrays of bytes, as one
+``memcpy`` (the ranges must not overlap; no bounds are checked)."""

@@ -1,8 +1,8 @@
 """The sentences of the fast engine's reasons, written after the run from its rows and supply
 nodes, word for word as the reference engine writes them (``engine.orders``).
 
-Written column by column, not sentence by sentence (with polars, or with Python lists for a few
-rows: ``columns``): a reason is a code, for a line that ships complete with another one a link
+Written column by column, not sentence by sentence (by compiled code into one buffer, or with
+Python lists for a few rows: ``columns``): a reason is a code, for a line that ships complete with another one a link
 to that line, and a detail. The details of the supply nodes are written level by level from the
 deepest, each node's from its own columns and its supplies' details."""
 
@@ -16,7 +16,7 @@ import polars as pl
 
 from promiseplan.engine.fast.arrays import Array, Indexed
 from promiseplan.engine.fast.book import OrderBook
-from promiseplan.engine.fast.columns import C, Columns, Frames, Lists, Part
+from promiseplan.engine.fast.columns import C, Columns, Lists, Part, Texts
 from promiseplan.engine.fast.decide import (
     BEYOND_HORIZON,
     NO_LANE,
@@ -61,8 +61,10 @@ CODES = ("stock", "lead_time", "capacity", "material")
 CODE_CAPACITY = CODES.index("capacity")
 REFUSALS = ("", "too_late", "no_source", "beyond_horizon", "no_source")
 """The code of each refusal (``decide.TOO_LATE`` ...)."""
-FEW_ROWS = 1000
-"""Up to this many rows, reasons are written with Python lists, not polars (see ``columns``)."""
+FEW_ROWS = 0
+"""Up to this many rows, a run's reasons are written with Python lists, not by compiled code
+(see ``columns``): a call into it costs microseconds, so a run uses it for every chunk; an
+online promise writes its few rows with lists (``sentences``)."""
 
 
 class Reasons:
@@ -87,7 +89,7 @@ class Reasons:
             },
         }
         self._lead_times = np.array([t.lead_time for t in indexed.transfer_lanes], dtype=np.int64)
-        self._frames = Frames(tables, self._date)
+        self._texts = Texts(tables, self._date)
         self._lists = Lists(tables, self._date)
 
     def _date(self, day: int) -> str:
@@ -110,11 +112,12 @@ class Reasons:
         """The reason of every schedule row."""
         if len(rows) <= FEW_ROWS:
             return pl.Series(self.sentences(rows, nodes, values), dtype=pl.String)
-        return self._write(self._frames, rows, nodes, values)
+        with self._texts.scratch():
+            return self._texts.reasons(*self._write(self._texts, rows, nodes, values))
 
     def sentences(self, rows: Array, nodes: Array, values: Array) -> list[str]:
         """As ``write``, as a list: for a few rows (an online promise)."""
-        return self._write(self._lists, rows, nodes, values)
+        return self._lists.reasons(*self._write(self._lists, rows, nodes, values))
 
     # --- supply details ----------------------------------------------------------------------
     def _details(self, c: Columns[C], nodes: Array, values: Array, tops: Array) -> C:
@@ -225,7 +228,8 @@ class Reasons:
         return heads
 
     # --- rows --------------------------------------------------------------------------------
-    def _write(self, c: Columns[C], rows: Array, nodes: Array, values: Array) -> C:
+    def _write(self, c: Columns[C], rows: Array, nodes: Array, values: Array) -> tuple[C, C, C]:
+        """Code, link and detail of every row."""
         code, link, detail = c.nulls(len(rows)), c.nulls(len(rows)), c.nulls(len(rows))
         confirmed = np.flatnonzero(rows[:, R_KIND] != REFUSE)
         if len(confirmed):
@@ -237,7 +241,7 @@ class Reasons:
             words = self._refused(c, rows[refused])
             for column, part in zip((code, link, detail), words, strict=True):
                 c.scatter(column, refused, part)
-        return c.reasons(code, link, detail)
+        return code, link, detail
 
     def _explained(self, c: Columns[C], rows: Array, nodes: Array, values: Array) -> tuple[C, C, C]:
         """Code, link and detail of confirmed rows."""
