@@ -27,6 +27,7 @@ import promiseplan.engine.fast.plans as plans
 import promiseplan.engine.fast.reasons as reasons
 import promiseplan.engine.fast.tables as tables
 from promiseplan import pipeline
+from promiseplan.dataset import write
 from promiseplan.generate import generate
 
 HERE = Path(__file__).parent
@@ -40,7 +41,11 @@ class Steps:
         self.spans: dict[tuple[str, str], list[tuple[float, float, float, int]]] = defaultdict(list)
         self.lock = threading.Lock()
 
-    def wrap(self, owner: Any, name: str, step: str) -> None:
+    def wrap(
+        self, owner: Any, name: str, step: str, detail: Callable[..., str] | None = None
+    ) -> None:
+        """Time every call of ``owner.name`` as ``step`` (followed by ``detail`` of the call's
+        arguments, where given)."""
         original: Callable[..., Any] = getattr(owner, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -50,7 +55,8 @@ class Steps:
             finally:
                 end, cpu_end, faults_end = time.perf_counter(), *_usage()
                 with self.lock:
-                    self.spans[step, threading.current_thread().name].append(
+                    named = step if detail is None else f"{step} {detail(*args, **kwargs)}"
+                    self.spans[named, threading.current_thread().name].append(
                         (
                             begin - self.started,
                             end - self.started,
@@ -105,6 +111,7 @@ def main() -> None:
     steps.wrap(plans.SupplyPlans, "add", "  supply rows")
     steps.wrap(fast.Tables, "plan", "tail: plans and tables")
     steps.wrap(pipeline, "write_outputs", "write")
+    steps.wrap(write, "_write_csv", " ", lambda folder, name, frame: name)
     with tempfile.TemporaryDirectory() as out:
         begin, cpu, faults = time.perf_counter(), *_usage()
         pipeline.run(data, Path(out), engine=options.engine)

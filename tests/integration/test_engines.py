@@ -43,8 +43,8 @@ def _assert_same(first: Plan, second: Plan) -> None:
 
 @contextmanager
 def reasons_written_with(columns: str) -> Iterator[None]:
-    """The fast engine writes reasons by compiled code above ``FEW_ROWS`` rows and with Python lists
-    up to it: force one of the two."""
+    """The fast engine writes reasons by compiled code above ``FEW_ROWS`` rows and with Python
+    lists up to it: force one of the two."""
     before = fast_reasons.FEW_ROWS
     fast_reasons.FEW_ROWS = -1 if columns == "compiled" else 10**9
     try:

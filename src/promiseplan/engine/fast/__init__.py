@@ -26,9 +26,10 @@ Progress = Callable[[int, int], None]
 CHUNK = 2000
 """Fewest orders decided per call into the compiled code (progress is reported between calls)."""
 CHUNKS = 64
-"""Calls a large run is cut into at most. Each call's reasons and rows are written with a few
-hundred polars operations, whose fixed cost made a third of that work with calls of 2,000
-orders at 1,000,000 lines (writing them took 6.7-9.3 s, with 64 calls 4.7-5.9 s)."""
+"""Calls a large run is cut into at most. Each call's reasons and rows are written with about a
+hundred numpy, polars and compiled operations, whose fixed cost made a third of that work with
+calls of 2,000 orders at 1,000,000 lines (when the reasons were written with polars: 6.7-9.3 s,
+with 64 calls 4.7-5.9 s)."""
 AHEAD = 2
 """Chunks handed to the compiled code before their turn: it goes on to the next while this
 thread is still busy with a slow chunk's tables (with one, it waited about 0.3 s in all at
