@@ -8,9 +8,11 @@ import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import polars as pl
+
+from promiseplan.dataset.direct import DirectFile
 
 
 def write_outputs(out: Path, tables: dict[str, pl.DataFrame], kpis: dict[str, Any]) -> None:
@@ -38,7 +40,8 @@ def write_outputs(out: Path, tables: dict[str, pl.DataFrame], kpis: dict[str, An
 
 
 def _write_csv(folder: Path, name: str, frame: pl.DataFrame) -> None:
-    frame.write_csv(folder / f"{name}.csv", date_format="%Y-%m-%d", float_precision=None)
+    with DirectFile(folder / f"{name}.csv") as file:
+        frame.write_csv(cast(IO[bytes], file), date_format="%Y-%m-%d", float_precision=None)
 
 
 def _replace(staging: Path, out: Path) -> None:
