@@ -110,6 +110,9 @@ def main() -> None:
     steps.wrap(tables.Schedule, "add", "  schedule rows")
     steps.wrap(plans.SupplyPlans, "add", "  supply rows")
     steps.wrap(fast.Tables, "plan", "tail: plans and tables")
+    steps.wrap(plans.SupplyPlans, "tables", "  supply plans")
+    steps.wrap(tables, "sorted_by", "  deliveries sorted")
+    steps.wrap(tables, "_orders", "  orders")
     steps.wrap(pipeline, "write_outputs", "write")
     steps.wrap(write, "_write_csv", " ", lambda folder, name, frame: name)
     with tempfile.TemporaryDirectory() as out:

@@ -102,9 +102,13 @@ class Schedule:
         self.lane_place = np.asarray([location_of[x.location] for x in lanes] or [0], np.int64)
         self.lane_mode = np.asarray([mode_of[x.mode] for x in lanes] or [0], dtype=np.int64)
         self.lane_from = pl.Series([x.location for x in lanes] or [""], dtype=pl.String)
+        self.item_names = pl.Series(indexed.items, dtype=pl.String)
+        self.location_names = pl.Series(indexed.locations, dtype=pl.String)
+        self.mode_names = pl.Series(indexed.modes, dtype=pl.String)
         self.lane_mode_name = pl.Series([x.mode for x in lanes] or [""], dtype=pl.String)
         self.chunks: list[pl.DataFrame] = []
         self.deliveries: list[pl.DataFrame] = []
+        self.orders: list[tuple[Array, Array, pl.Series]] = []
 
     def add(self, rows: Array, row_cost: Array, reasons: pl.Series) -> None:
         """The rows ``decide_orders`` decided for a chunk of orders, their costs and reasons."""
@@ -146,23 +150,21 @@ class Schedule:
             ship_from=pl.when("confirmed").then("ship_from"),
             mode=pl.when("confirmed").then("mode"),
         )
-        delivered = frame.filter("confirmed")  # without the reasons, which are long
+        owner, figures, reason_row = _per_order(
+            rows[:, R_ORDER], rows[:, R_PROMISED], rows[:, R_STATUS], confirmed
+        )
+        self.orders.append((owner, figures, frame["reason"].gather(reason_row)))
+        # deliveries as numbers: named once sorted, in ``tables``
         self.deliveries.append(
-            delivered.select(
-                pl.lit("delivery").alias("kind"),
-                "item",
-                pl.col("ship_from").alias("from_location"),
-                pl.lit(self.regions).gather("order_index").alias("to"),
-                "mode",
-                "quantity",
-                self._date("ship").alias("ship_date"),
-                self._date("arrival").alias("arrival_date"),
-                "order",
+            frame.filter("confirmed").select(
                 "ship",
                 "order_rank",
                 "item_index",
                 "location_index",
                 "mode_index",
+                "order_index",
+                "quantity",
+                "arrival",
             )
         )
         self.chunks.append(
@@ -190,6 +192,20 @@ class Schedule:
     def _date(self, column: str) -> pl.Expr:
         return day_date(self.problem, column)
 
+    def _deliveries(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """The distribution plan's deliveries, named, from their sorted numbers."""
+        return rows.select(
+            pl.lit("delivery").alias("kind"),
+            pl.lit(self.item_names).gather("item_index").alias("item"),
+            pl.lit(self.location_names).gather("location_index").alias("from_location"),
+            pl.lit(self.regions).gather("order_index").alias("to"),
+            pl.lit(self.mode_names).gather("mode_index").alias("mode"),
+            "quantity",
+            self._date("ship").alias("ship_date"),
+            self._date("arrival").alias("arrival_date"),
+            pl.lit(self.order_ids).gather("order_index").alias("order"),
+        )
+
     def tables(self, plans: Callable[[], Plans]) -> Plan:
         """The plan, with the ``plans`` (asked for last: they may be built meanwhile). The
         chunks are emptied: they are large."""
@@ -197,10 +213,16 @@ class Schedule:
             self.add(np.zeros((0, R_KIND), np.int64), np.zeros(0), pl.Series([], dtype=pl.String))
         problem, book = self.problem, self.book
         frame = pl.concat(self.chunks).sort("line_rank", maintain_order=True)
-        keys = ["ship", "order_rank", "item_index", "location_index", "mode_index"]
-        deliveries = sorted_by(pl.concat(self.deliveries), keys).drop(keys)
+        deliveries = self._deliveries(
+            sorted_by(
+                pl.concat(self.deliveries),
+                ["ship", "order_rank", "item_index", "location_index", "mode_index"],
+            )
+        )
+        orders = _orders(problem, book, self.keys, self.orders)
         self.chunks.clear()
         self.deliveries.clear()
+        self.orders.clear()
         confirmations = frame.select(_COLUMNS["confirmations"])
         confirmed = frame["confirmed"].to_numpy()
         status = frame["status_code"].to_numpy()
@@ -214,16 +236,7 @@ class Schedule:
         return finish(
             problem,
             confirmations,
-            _orders(
-                problem,
-                book,
-                self.keys,
-                frame["order_index"].to_numpy(),
-                frame["promised"].to_numpy(),
-                status,
-                confirmed,
-                frame["reason"],
-            ),
+            orders,
             deliveries,
             _summary(frame, status, confirmed, len(book.line_ids)),
             changes,
@@ -245,53 +258,57 @@ def _summary(frame: pl.DataFrame, status: Array, confirmed: Array, order_lines: 
     )
 
 
+def _per_order(
+    owner: Array, promised: Array, status: Array, confirmed: Array
+) -> tuple[Array, Array, Array]:
+    """The figures of each order with rows, from the rows of a chunk sorted by line (each
+    order's rows one after another): its order index; its rows, confirmed rows, whether any
+    is late and its latest promised day; and the row whose reason is the order's (its first
+    unconfirmed row, else its first row promised on the latest day)."""
+    n_rows = len(owner)
+    if not n_rows:
+        return np.zeros(0, np.int64), np.zeros((0, 4), np.int64), np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.diff(owner, prepend=-1))
+    row = np.arange(n_rows, dtype=np.int64)
+    count = np.diff(np.append(starts, n_rows))
+    latest = np.maximum.reduceat(np.where(confirmed, promised, np.iinfo(np.int64).min), starts)
+    at_latest = confirmed & (promised == np.repeat(latest, count))
+    first_unconfirmed = np.minimum.reduceat(np.where(confirmed, n_rows, row), starts)
+    first_latest = np.minimum.reduceat(np.where(at_latest, row, n_rows), starts)
+    n_confirmed = np.add.reduceat(confirmed.astype(np.int64), starts)
+    late = np.maximum.reduceat((status == 1).astype(np.int64), starts)
+    reason_row = np.where(
+        n_confirmed == 0,
+        starts,
+        np.where(first_unconfirmed < n_rows, first_unconfirmed, first_latest),
+    )
+    return owner[starts], np.column_stack((count, n_confirmed, late, latest)), reason_row
+
+
 def _orders(
     problem: Problem,
     book: OrderBook,
     keys: BookKeys,
-    owner: Array,
-    promised: Array,
-    status: Array,
-    confirmed: Array,
-    reasons: pl.Series,
+    chunks: list[tuple[Array, Array, pl.Series]],
 ) -> pl.DataFrame:
-    """orders.csv: status, promised date and the reason of each order (``order_rows``), from
-    the schedule's rows sorted by order id (each order's rows one after another): their order
-    index, promised day, status code, whether confirmed and reason."""
-    n_rows, n_orders = len(owner), len(book)
-    starts = np.flatnonzero(np.diff(owner, prepend=-1)) if n_rows else np.zeros(0, np.int64)
-    per_order = np.zeros((n_orders, 5), dtype=np.int64)  # rows, confirmed, late, latest, reason
-    per_order[:, 4] = -1
-    if n_rows:
-        row = np.arange(n_rows, dtype=np.int64)
-        count = np.diff(np.append(starts, n_rows))
-        latest = np.maximum.reduceat(np.where(confirmed, promised, np.iinfo(np.int64).min), starts)
-        at_latest = confirmed & (promised == np.repeat(latest, count))
-        first_unconfirmed = np.minimum.reduceat(np.where(confirmed, n_rows, row), starts)
-        first_latest = np.minimum.reduceat(np.where(at_latest, row, n_rows), starts)
-        n_confirmed = np.add.reduceat(confirmed.astype(np.int64), starts)
-        per_order[owner[starts]] = np.column_stack(
-            (
-                count,
-                n_confirmed,
-                np.maximum.reduceat((status == 1).astype(np.int64), starts),
-                latest,
-                np.where(
-                    n_confirmed == 0,
-                    starts,
-                    np.where(first_unconfirmed < n_rows, first_unconfirmed, first_latest),
-                ),
-            )
-        )
+    """orders.csv: status, promised date and reason of each order, sorted by id, from each
+    chunk's orders' figures and reasons (``_per_order``)."""
+    n_orders = len(book)
+    owner = np.concatenate([c[0] for c in chunks])
+    per_order = np.zeros((n_orders, 4), dtype=np.int64)  # rows, confirmed, late, latest
+    per_order[owner] = np.concatenate([c[1] for c in chunks])
+    summary_row = np.full(n_orders, -1, dtype=np.int64)
+    summary_row[owner] = np.arange(len(owner), dtype=np.int64)
     by_id = inverse(keys.order)
-    per_order = per_order[by_id]
-    lines, n_confirmed, late, latest, reason_row = per_order.T
+    lines, n_confirmed, late, latest = per_order[by_id].T
+    summary_row = summary_row[by_id]
     status = np.select(
         [lines == 0, n_confirmed == 0, n_confirmed < lines, late == 1],
         [0, 2, 3, 1],
         0,
     )
-    has_reason = reason_row >= 0
+    reasons = pl.concat([c[2] for c in chunks])
+    has_reason = summary_row >= 0
     frame = pl.DataFrame(
         {
             "order": book.ids.series.gather(by_id),
@@ -300,8 +317,8 @@ def _orders(
             "requested": book.requested.series.gather(by_id),
             "promised": pl.Series(latest).scatter(np.flatnonzero(n_confirmed == 0), None),
             "lines": np.diff(book.line_ptr)[by_id],
-            "reason": reasons.gather(np.where(has_reason, reason_row, 0))
-            if n_rows
+            "reason": reasons.gather(np.maximum(summary_row, 0))
+            if len(reasons)
             else pl.repeat(None, n_orders, dtype=pl.String, eager=True),
             "has_reason": has_reason,
         }
