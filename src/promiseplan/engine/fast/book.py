@@ -183,15 +183,12 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
                 columns.append(pl.col("value"))
     ordered = orders.sort([*columns, pl.col("order")], descending=[*descending, False])
     rank = ordered.select("order").with_row_index("rank")
-    lines = lines.join(rank, on="order", how="inner").sort(
-        "rank", "key_kind", "key_number", "key_text", "file_position"
+    lines = (
+        lines.select("order", "line", "item", "quantity", "file_position", *LINE_KEYS)
+        .join(rank, on="order", how="inner")
+        .sort("rank", *LINE_KEYS, "file_position")
     )
-    counts = (
-        rank.join(lines.group_by("rank").len(), on="rank", how="left")
-        .sort("rank")["len"]
-        .fill_null(0)
-        .to_numpy()
-    )
+    counts = np.bincount(lines["rank"].to_numpy(), minlength=ordered.height)
     ptr = np.zeros(ordered.height + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
     return OrderBook(
@@ -200,7 +197,7 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
         regions=Column(pl.String, ordered["region"].cast(pl.String)),
         requested=Column(pl.Int64, ordered["requested_day"].cast(pl.Int64)),
         max_late=Column(pl.Int64, ordered["max_lateness_days"].cast(pl.Int64)),
-        modes=_all_modes(ordered["modes"].to_list()),
+        modes=_all_modes(ordered["modes"]),
         complete=ordered["ship_complete"].cast(pl.Int64).to_numpy(),
         line_ptr=ptr,
         line_ids=Column(pl.String, lines["line"].cast(pl.String)),
@@ -209,10 +206,18 @@ def book_from_dataset(dataset: Dataset, settings: Settings) -> OrderBook:
     )
 
 
-def _all_modes(texts: list[str | None]) -> list[frozenset[str] | None]:
-    """The modes each order allows (None: any); orders share a few distinct texts."""
-    sets = {t: order_modes(t) for t in set(texts)}
-    return [sets[t] for t in texts]
+LINE_KEYS = ("key_kind", "key_number", "key_text")
+"""The columns of ``line_sort_keys``."""
+
+
+def _all_modes(texts: pl.Series) -> list[frozenset[str] | None]:
+    """The modes each order allows (None: any); orders share a few distinct texts, numbered
+    in polars so that no text of an order becomes a Python object."""
+    distinct = texts.drop_nulls().unique()
+    sets = np.empty(len(distinct) + 1, dtype=object)  # the last: no text
+    sets[:-1] = [order_modes(t) for t in distinct.to_list()]
+    numbers = texts.replace_strict(distinct, range(len(distinct)), default=len(distinct))
+    return list(sets[numbers.to_numpy()])
 
 
 def _values(orders: pl.DataFrame, lines: pl.DataFrame, dataset: Dataset) -> pl.Series:
