@@ -194,3 +194,42 @@ def test_ways_chosen_over_lanes_whose_best_comes_last_in_id_order(tmp_path: Path
         ("C", "van"),
     }
     assert by_order["O3"] == [("A", "truck", "2026-06-07")]
+
+
+def _arrived_units(problem: Problem) -> int:
+    """Units in stock or on their way before any decision (the rows' first numbers)."""
+    from promiseplan.engine.fast.arrays import index_problem, item_names
+    from promiseplan.engine.fast.book import book_of
+
+    book = book_of(problem)
+    indexed = index_problem(problem, book, item_names(problem, book))
+    return int(abs(indexed.arrivals[:, 2]).sum())
+
+
+@pytest.mark.parametrize("limit", ["before any decision", "during the decisions"])
+def test_runs_that_move_too_many_units_for_32_bit_rows_plan_on_64_bit_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str
+) -> None:
+    """Rows of stock are 32-bit while the units moved keep every number within 32 bits; a run
+    that outgrows them, from its arrivals or by its decisions, is planned on 64-bit rows and
+    gives the same plan."""
+    from promiseplan.engine.fast import state as fast_state
+
+    generate("scale", tmp_path, 1500, 3)
+    problem = _problem(tmp_path)
+    arrived = _arrived_units(problem)
+    monkeypatch.setattr(
+        fast_state, "NARROW_UNITS", arrived - 1 if limit == "before any decision" else arrived
+    )
+    rows: list[str] = []
+    made = fast_state.new_state
+
+    def recorded(*args: object, **kwargs: object) -> fast_state.State:
+        state = made(*args, **kwargs)  # type: ignore[arg-type]
+        rows.append(str(state.stock.dtype))
+        return state
+
+    monkeypatch.setattr(fast, "new_state", recorded)
+    planned = fast.plan(problem)
+    assert rows == (["int64"] if limit == "before any decision" else ["int32", "int64"])
+    _assert_same(reference.plan(problem), planned)

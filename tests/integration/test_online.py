@@ -4,14 +4,18 @@ decided last, and leaves the state of the run exactly as it was."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
+import numpy as np
 import polars as pl
 import pytest
 
 from promiseplan.dataset.load import Dataset, load_dataset
 from promiseplan.dataset.read import ROW
+from promiseplan.engine.fast.online import FastRun
 from promiseplan.engine.reference import plan
 from promiseplan.generate import generate
 from promiseplan.model.build import build_problem
@@ -81,9 +85,16 @@ def _requests(dataset: Dataset, count: int, seed: int) -> list[Request]:
     return requests
 
 
-def _check(dataset: Dataset, requests: list[Request], engine: str = "reference") -> None:
+def _check(
+    dataset: Dataset,
+    requests: list[Request],
+    engine: str = "reference",
+    after_run: Callable[[Promiser], None] | None = None,
+) -> None:
     settings = resolve_settings(dataset)
     promiser = Promiser(dataset, settings, engine=engine)
+    if after_run is not None:
+        after_run(promiser)
     before = promiser.run.plan().tables
     created = settings.now + timedelta(minutes=1)
     for request in requests:
@@ -182,3 +193,31 @@ def test_building_the_fast_promiser_leaves_the_plan_of_the_run(tmp_path: Path) -
     built = promiser.run.plan().tables
     for name, frame in expected.items():
         assert frame.equals(built[name]), name
+
+
+@pytest.mark.parametrize("outgrown", ["by the run", "by a question"])
+def test_online_promises_on_64_bit_rows_of_stock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outgrown: str
+) -> None:
+    """A run, or a question, that outgrows 32-bit rows of stock is decided again on 64-bit
+    rows, and answers as a full run does."""
+    from promiseplan.engine.fast import state as fast_state
+
+    runs: list[FastRun] = []
+
+    def no_room_left(promiser: Promiser) -> None:
+        runs.append(cast(FastRun, promiser.run))
+        state = runs[0].state
+        assert state.stock.dtype == np.int32
+        monkeypatch.setattr(fast_state, "NARROW_UNITS", int(state.counts[fast_state.UNITS]))
+
+    if outgrown == "by the run":
+        monkeypatch.setattr(fast_state, "NARROW_UNITS", 0)
+    generate("electronics", tmp_path, 40, 3)
+    dataset = load_dataset(tmp_path)
+    _check(
+        dataset,
+        _requests(dataset, 4, 3),
+        "fast",
+        no_room_left if outgrown != "by the run" else None,
+    )

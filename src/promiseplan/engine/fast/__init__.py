@@ -17,7 +17,7 @@ from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import decide_orders
 from promiseplan.engine.fast.plans import SupplyPlans
 from promiseplan.engine.fast.reasons import Reasons
-from promiseplan.engine.fast.state import new_state, reference
+from promiseplan.engine.fast.state import new_state, reference, rows_held
 from promiseplan.engine.fast.tables import Schedule
 from promiseplan.engine.plan import Plan
 from promiseplan.model.problem import Problem
@@ -47,14 +47,27 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
 
     Orders are decided in chunks by the compiled code in a second thread (it releases the
     interpreter's lock) while this one writes the reasons and the schedule's rows of the chunk
-    before: both cores work, and the result is the same as deciding every chunk first."""
+    before: both cores work, and the result is the same as deciding every chunk first. The
+    rows of stock are 32-bit while their numbers fit; a run that moves too many units for that
+    is planned again on 64-bit rows (``availability``)."""
+    try:
+        return _plan_book(problem, book, progress, wide=False)
+    except _RowsTooNarrow:
+        return _plan_book(problem, book, progress, wide=True)
+
+
+class _RowsTooNarrow(Exception):
+    """The decisions moved more units than 32-bit rows of stock are sure to hold."""
+
+
+def _plan_book(problem: Problem, book: OrderBook, progress: Progress | None, wide: bool) -> Plan:
     items = item_names(problem, book)
     total = len(book)
     chunks = chunked(total)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
         # the stock's memory is mapped while this thread indexes the problem
         mapped = kernel.submit(
-            stock_zeros, len(items) * len(problem.locations), problem.horizon + 1
+            stock_zeros, len(items) * len(problem.locations), problem.horizon + 1, wide
         )
         indexed = index_problem(problem, book, items)
         state = new_state(
@@ -66,6 +79,10 @@ def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = Non
         tables = Tables(problem, book, indexed)
         for k, (_, stop) in enumerate(chunks):
             decided = upcoming.popleft().result()
+            if not rows_held(state):
+                for pending in upcoming:
+                    pending.cancel()
+                raise _RowsTooNarrow
             if k + AHEAD < len(chunks):
                 upcoming.append(kernel.submit(decide_orders, indexed.ref, ref, *chunks[k + AHEAD]))
             tables.add(decided)

@@ -1,8 +1,8 @@
-"""Stock of one item at one location over time, in blocks of eight days.
+"""Stock of one item at one location over time, in blocks of sixteen days.
 
 Projected stock ``P[d]`` is everything that arrived up to day ``d`` less everything taken up to
 it. The units free on day ``d`` (takeable without any later day going below zero) are
-``min(P[d:])``. Each item-location has a row of ``stock`` (``blocks`` blocks of eight days) that
+``min(P[d:])``. Each item-location has a row of ``stock`` (``blocks`` blocks of sixteen days) that
 answers:
 
 - ``free_at(d)``: the units free on day ``d``;
@@ -14,10 +14,16 @@ answers:
 
 Layout of a row: the minimum of ``P`` over each block (``blocks`` numbers), then an addition
 made to each whole block and not yet counted in its days (``blocks`` numbers), then the days
-(eight per block, one cache line). Every operation reads one block of days and the row's block
-summaries, whose addresses are known at once: their cache misses overlap, where a walk down a
-tree waits for one line after the other (the rows of a million order lines are far larger than
-the caches). Days past the horizon repeat the horizon's projected stock (every change within the
+(sixteen per block: one cache line of 32-bit numbers). Every operation reads one block of days and
+the row's block summaries, whose addresses are known at once: their cache misses overlap, where
+a walk down a tree waits for one line after the other (the rows of a million order lines are far
+larger than the caches).
+
+The numbers are 32-bit (``NARROW``), half the memory to read of 64-bit ones, while they are sure
+to fit: none is larger than twice the units moved in or out of the row's stock (a minimum or a
+projected stock is a sum of those moves, a pending addition too, and a day's number is the
+difference of the two), and the state counts those moves (``state.UNITS``). A run whose moves
+outgrow ``NARROW_UNITS`` is planned again on 64-bit rows (``WIDE``). Days past the horizon repeat the horizon's projected stock (every change within the
 horizon reaches them too), so they never lower a minimum and ``last_below`` answers a day past
 the horizon only where the horizon's day would be its answer. An item-location that nothing
 arrives at is all zeros: its row is never written, and its memory never touched, until a
@@ -34,17 +40,21 @@ import numpy as np
 from promiseplan.engine.fast.arrays import Array, Ints
 from promiseplan.engine.fast.compiled import jit
 
-BLOCK = 8
-"""Days per block: one cache line of int64."""
+BLOCK = 16
+"""Days per block: one cache line of int32."""
 PER_BLOCK = 2 + BLOCK
 """Numbers per block in a row: its minimum, its pending addition and its days."""
+NARROW, WIDE = np.int32, np.int64
+"""The numbers of the rows of stock: while every one fits in 32 bits, and after that."""
+NARROW_UNITS = (2**31 - 1) // 2
+"""Units moved in and out of stock up to which every number of a row fits in 32 bits."""
 
 
 def row_blocks(days: int) -> int:
-    """Blocks per row for ``days`` days, a multiple of four so that rows (``PER_BLOCK``
+    """Blocks per row for ``days`` days, a multiple of eight so that rows (``PER_BLOCK``
     numbers per block) start on a cache line."""
     blocks = -(-days // BLOCK)
-    return -(-blocks // 4) * 4
+    return -(-blocks // 8) * 8
 
 
 def stock_shape(rows: int, days: int) -> tuple[int, int]:
@@ -52,10 +62,13 @@ def stock_shape(rows: int, days: int) -> tuple[int, int]:
     return rows, PER_BLOCK * row_blocks(days)
 
 
-def build_stock(rows: int, days: int, arrivals: Ints, zeros: Ints | None = None) -> Ints:
+def build_stock(
+    rows: int, days: int, arrivals: Ints, zeros: Array | None = None, wide: bool = False
+) -> Array:
     """The rows of ``rows`` item-locations over ``days`` days, from ``arrivals`` (rows of
-    item-location, day, units), written into ``zeros`` (``stock_zeros(rows, days)``) if given."""
-    stock = stock_zeros(rows, days) if zeros is None else zeros
+    item-location, day, units), written into ``zeros`` (``stock_zeros(rows, days, wide)``) if
+    given."""
+    stock = stock_zeros(rows, days, wide) if zeros is None else zeros
     if stock.shape != stock_shape(rows, days):
         raise ValueError(f"stock rows of shape {stock.shape} given for {rows} rows of {days} days")
     at = np.lexsort((arrivals[:, 1], arrivals[:, 0]))
@@ -63,22 +76,22 @@ def build_stock(rows: int, days: int, arrivals: Ints, zeros: Ints | None = None)
     return stock
 
 
-def stock_zeros(rows: int, days: int) -> Ints:
+def stock_zeros(rows: int, days: int, wide: bool = False) -> Array:
     """The memory of ``build_stock``'s rows, all zeros, mapped at once rather than one page
     fault at a time as the rows are first written: about ten times faster for the rows of a
     million order lines on a virtual machine (each first touch of a page costs there). Other
     threads run meanwhile (0.1 to 1 s for 320 MiB) where the kernel maps on advice (Linux 5.14
     on); before that, mmap maps it and the interpreter waits."""
-    shape = stock_shape(rows, days)
-    size = int(np.prod(shape)) * 8
+    shape, kind = stock_shape(rows, days), WIDE if wide else NARROW
+    size = int(np.prod(shape)) * np.dtype(kind).itemsize
     if size == 0 or not hasattr(mmap, "MAP_POPULATE"):
-        return np.zeros(shape, dtype=np.int64)
+        return np.zeros(shape, dtype=kind)
     memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     if not _populate(memory, size):
         memory.close()
         flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | mmap.MAP_POPULATE
         memory = mmap.mmap(-1, size, flags=flags)
-    return np.frombuffer(memory, dtype=np.int64).reshape(shape)
+    return np.frombuffer(memory, dtype=kind).reshape(shape)
 
 
 MADV_POPULATE_WRITE = 23

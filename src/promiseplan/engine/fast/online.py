@@ -23,7 +23,14 @@ from promiseplan.engine.fast.decide import (
     promise_one,
 )
 from promiseplan.engine.fast.reasons import Reasons
-from promiseplan.engine.fast.state import NODES, new_state, reference
+from promiseplan.engine.fast.state import (
+    NODES,
+    UNITS,
+    UNITS_PEAK,
+    new_state,
+    reference,
+    rows_held,
+)
 from promiseplan.engine.fast.tables import LINE_STATUS
 from promiseplan.engine.orders import ScheduleLine
 from promiseplan.engine.plan import Plan
@@ -44,16 +51,10 @@ class FastRun:
         self._decided_book = book
         self.book = _with_spare_order(book)
         self.indexed = index_problem(network, self.book)
-        self.state = new_state(
-            self.indexed.arrays, self.indexed.item_locations, self.indexed.arrivals
-        )
-        self._ref = reference(self.state)
-        self._parts: list[tuple[Array, ...]] = []
-        for first in range(0, self.decided, 2000):
-            stop = min(first + 2000, self.decided)
-            self._parts.append(decide_orders(self.indexed.ref, self._ref, first, stop))
-            if progress is not None:
-                progress(stop, self.decided)
+        self._progress = progress
+        self._decide(wide=False)
+        if not rows_held(self.state):
+            self._decide(wide=True)
         ix = self.indexed
         self._regions = {name: i for i, name in enumerate(ix.regions)}
         self._modes = {name: i for i, name in enumerate(ix.modes)}
@@ -64,6 +65,18 @@ class FastRun:
         # the spare order has no quantities yet: deciding it changes nothing, and loads (on a
         # machine without the cache, compiles) the code the first question would wait for
         promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
+
+    def _decide(self, wide: bool) -> None:
+        """Decide the book's orders on a new state (with 64-bit rows of stock if ``wide``)."""
+        ix = self.indexed
+        self.state = new_state(ix.arrays, ix.item_locations, ix.arrivals, wide=wide)
+        self._ref = reference(self.state)
+        self._parts: list[tuple[Array, ...]] = []
+        for first in range(0, self.decided, 2000):
+            stop = min(first + 2000, self.decided)
+            self._parts.append(decide_orders(ix.ref, self._ref, first, stop))
+            if self._progress is not None:
+                self._progress(stop, self.decided)
 
     def plan(self) -> Plan:
         """The plan of the decided orders, as the state now has it."""
@@ -84,6 +97,11 @@ class FastRun:
             raise ValueError(f"an order asked about may have at most {MAX_LINES} lines")
         self._place(order)
         count = promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
+        if not rows_held(self.state):  # the question moved too many units for 32-bit rows
+            self._decide(wide=True)
+            count = promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
+        # the state is as before the question: its numbers are those that fitted before
+        self.state.counts[UNITS_PEAK] = self.state.counts[UNITS]
         rows = self._rows[:count]
         nodes = self.state.nodes[: self.state.counts[NODES]]
         values = self.state.node_values[: self.state.counts[NODES]]

@@ -11,8 +11,15 @@ from typing import NamedTuple
 import numpy as np
 from numba.experimental import structref
 
-from promiseplan.engine.fast.arrays import Arrays, Floats, Ints
-from promiseplan.engine.fast.availability import add_from, build_stock, free_at, lowest
+from promiseplan.engine.fast.arrays import Array, Arrays, Floats, Ints
+from promiseplan.engine.fast.availability import (
+    NARROW_UNITS,
+    WIDE,
+    add_from,
+    build_stock,
+    free_at,
+    lowest,
+)
 from promiseplan.engine.fast.compiled import Fields, define, jit, register
 
 EPS = 1e-9
@@ -30,6 +37,10 @@ KEPT_GENERATION, KEPT_LOG, KEPT_MADE, KEPT_MOVED = 12, 13, 14, 15
 HELD, HELD_MARK = 16, 17
 """The row of ``supplied`` + 1 whose supply is left in place (0: none), and where its changes
 begin in the undo log (``tentative``)."""
+UNITS, UNITS_PEAK = 18, 19
+"""Units moved in and out of stock by the changes in force (the arrivals before any decision
+included), and the most there ever were: no number in the rows of stock has ever been larger
+than twice the peak (``availability``)."""
 MEMO_SLOTS = 1 << 12
 """Slots of the memo of earliest days: 256 KiB, within a second-level cache. An order asks
 for a few hundred at most; a fuller memo is cleared (see ``memo``)."""
@@ -55,7 +66,7 @@ CODE_STOCK, CODE_LEAD_TIME, CODE_CAPACITY, CODE_MATERIAL = range(4)
 
 
 class State(NamedTuple):
-    stock: Ints
+    stock: Array
     """Per item-location, projected stock over time in blocks of days (``availability``)."""
     now: Ints
     """Per item-location, in 16 bytes beside its stock: the units free from day 0 on
@@ -135,12 +146,21 @@ def reference(state: State) -> State:
 
 
 def new_state(
-    arrays: Arrays, rows: int, arrivals: Ints, capacity: int = 1 << 16, zeros: Ints | None = None
+    arrays: Arrays,
+    rows: int,
+    arrivals: Ints,
+    capacity: int = 1 << 16,
+    zeros: Array | None = None,
+    wide: bool = False,
 ) -> State:
     """The state before any decision: ``arrivals`` (item-location, day, units) at ``rows``
-    item-locations (their stock written into ``zeros``, ``stock_zeros``, if given)."""
+    item-locations (their stock written into ``zeros``, ``stock_zeros``, if given; 64-bit rows
+    where ``wide`` or where the arrivals alone are too many units for 32 bits)."""
     days = arrays.last + 1
-    stock = build_stock(rows, days, arrivals, zeros)
+    units = int(np.abs(arrivals[:, 2]).sum()) if len(arrivals) else 0
+    if units > NARROW_UNITS and (zeros is None or zeros.dtype != WIDE):
+        wide, zeros = True, None
+    stock = build_stock(rows, days, arrivals, zeros, wide)
     frames = 1024
     return State(
         stock=stock,
@@ -182,8 +202,19 @@ def new_state(
         lanes=np.zeros((max(1, int(np.diff(arrays.dl_ptr).max(initial=0))), 2), dtype=np.int64),
         ways=np.zeros((SCRATCH_WAYS, WAY_FIELDS), dtype=np.int64),
         way_costs=np.zeros(SCRATCH_WAYS),
-        counts=np.zeros(24, dtype=np.int64),
+        counts=_counts(units),
     )
+
+
+def _counts(units: int) -> Ints:
+    counts = np.zeros(24, dtype=np.int64)
+    counts[UNITS] = counts[UNITS_PEAK] = units
+    return counts
+
+
+def rows_held(state: State) -> bool:
+    """Whether every number of the state's rows of stock has fitted in them so far."""
+    return state.stock.dtype == WIDE or int(state.counts[UNITS_PEAK]) <= NARROW_UNITS
 
 
 def _cache_lines(rows: int, value: int) -> Ints:
@@ -194,7 +225,7 @@ def _cache_lines(rows: int, value: int) -> Ints:
 
 
 @jit
-def _lowest(stock: Ints) -> Ints:
+def _lowest(stock: Array) -> Ints:
     low = np.empty(stock.shape[0], dtype=np.int64)
     for il in range(stock.shape[0]):
         low[il] = lowest(stock, il)
@@ -234,6 +265,8 @@ def free(s: State, il: int, day: int) -> int:
 @jit
 def add(s: State, il: int, day: int, quantity: int) -> None:
     _add(s, il, day, quantity)
+    s.counts[UNITS] += abs(quantity)
+    s.counts[UNITS_PEAK] = max(s.counts[UNITS_PEAK], s.counts[UNITS])
     record(s, NET, il, day, quantity, 0.0)
 
 
@@ -342,6 +375,7 @@ def rollback(s: State, mark: int) -> None:
         kind, a, b, c = s.log[n, 0], s.log[n, 1], s.log[n, 2], s.log[n, 3]
         if kind == NET:
             _add(s, a, b, -c)
+            s.counts[UNITS] -= abs(c)
         elif kind == HOURS:
             s.hours[a, b] -= s.log_hours[n]
         elif kind == LANE:
