@@ -38,13 +38,15 @@ def _projected(days: int, events: list[tuple[int, int]]) -> np.ndarray:
 
 
 @settings(max_examples=300, deadline=None)
-@given(histories(), st.integers(0, 2))
+@given(histories(), st.integers(0, 2), st.booleans())
 def test_rows_answer_as_projected_stock(
-    history: tuple[int, list[tuple[int, int]], list[tuple[int, int]]], il: int
+    history: tuple[int, list[tuple[int, int]], list[tuple[int, int]]], il: int, wide: bool
 ) -> None:
+    """On 32-bit rows (a run's, while its numbers fit) and on 64-bit ones alike."""
     days, arrivals, changes = history
     rows = np.array([(il, d, q) for d, q in arrivals], dtype=np.int64).reshape(-1, 3)
-    stock = build_stock(3, days, rows, stock_zeros(3, days) if il == 1 else None)
+    stock = build_stock(3, days, rows, stock_zeros(3, days, wide) if il == 1 else None, wide)
+    assert stock.dtype == (np.int64 if wide else np.int32)
     events = list(arrivals)
     for step in range(len(changes) + 1):
         projected = _projected(days, events)
@@ -89,3 +91,11 @@ def test_stock_memory_is_zeros_whether_or_not_the_kernel_takes_the_advice(
     assert not zeros.any()
     zeros[4, -1] = 7  # writable
     assert zeros.sum() == 7
+
+
+def test_wide_rows_hold_more_units_than_32_bits() -> None:
+    many = 3 * 10**9
+    stock = build_stock(2, 40, np.array([[1, 5, many]], dtype=np.int64), wide=True)
+    assert free_at(stock, 1, 5) == many
+    assert add_from(stock, 1, 20, -many) == 0
+    assert free_at(stock, 1, 5) == 0 and last_below(stock, 1, 1) >= 39

@@ -78,7 +78,11 @@ def _plan_book(problem: Problem, book: OrderBook, progress: Progress | None, wid
         upcoming = deque(kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:AHEAD])
         tables = Tables(problem, book, indexed)
         for k, (_, stop) in enumerate(chunks):
-            decided = upcoming.popleft().result()
+            try:
+                decided = upcoming.popleft().result()
+            except Exception:  # numbers that no longer fit can lead the decisions anywhere
+                if rows_held(state):
+                    raise
             if not rows_held(state):
                 for pending in upcoming:
                     pending.cancel()

@@ -52,7 +52,11 @@ class FastRun:
         self.book = _with_spare_order(book)
         self.indexed = index_problem(network, self.book)
         self._progress = progress
-        self._decide(wide=False)
+        try:
+            self._decide(wide=False)
+        except Exception:  # numbers that no longer fit can lead the decisions anywhere
+            if rows_held(self.state):
+                raise
         if not rows_held(self.state):
             self._decide(wide=True)
         ix = self.indexed
@@ -96,7 +100,11 @@ class FastRun:
         if len(order.lines) > MAX_LINES:
             raise ValueError(f"an order asked about may have at most {MAX_LINES} lines")
         self._place(order)
-        count = promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
+        try:
+            count = promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
+        except Exception:  # numbers that no longer fit can lead the decisions anywhere
+            if rows_held(self.state):
+                raise
         if not rows_held(self.state):  # the question moved too many units for 32-bit rows
             self._decide(wide=True)
             count = promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
