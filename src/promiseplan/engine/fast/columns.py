@@ -152,7 +152,7 @@ class Texts(Columns[Text]):
 
     def format(self, template: str, *parts: Part) -> Text:
         self._arena, self._used, start, length = writing.fill_template(
-            self._arena, self._used, *_template(template, parts), False
+            self._arena, self._used, self._arena, *_template(template, parts), False
         )
         return Text(start, length)
 
@@ -195,11 +195,17 @@ class Texts(Columns[Text]):
     def reasons(self, code: Text, link: Text, detail: Text) -> pl.Series:
         """``code: detail``, or ``code: link detail`` where a link is given, as a polars
         series with a buffer of its own (the arena is written over later)."""
-        data, offsets = writing.fill_contiguous(
-            self._arena, *_template("{}: {}{}", (code, link, detail)), True
+        data, used, _, length = writing.fill_template(
+            np.empty(0, dtype=np.uint8),
+            0,
+            self._arena,
+            *_template("{}: {}{}", (code, link, detail)),
+            True,
         )
+        offsets = np.zeros(len(code) + 1, dtype=np.int64)
+        np.cumsum(length, out=offsets[1:])  # rows one after another, none without text
         array = nanoarrow.c_array_from_buffers(
-            nanoarrow.large_string(), len(code), [None, offsets, data]
+            nanoarrow.large_string(), len(code), [None, offsets, data[:used]]
         )
         return pl.Series(array)
 

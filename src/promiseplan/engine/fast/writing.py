@@ -72,38 +72,10 @@ def _row_size(
 
 
 @jit
-def _write_row(
-    target: Array,
-    at: int,
-    arena: Array,
-    row: int,
-    literal: Array,
-    bounds: Array,
-    is_text: Array,
-    starts: Array,
-    lengths: Array,
-    numbers: Array,
-) -> int:
-    """Write a template's ``row`` into ``target`` at ``at``; the position after it."""
-    n_parts = len(is_text)
-    for part in range(n_parts + 1):
-        size = bounds[part + 1] - bounds[part]
-        copy_bytes(target, at, literal, bounds[part], size)
-        at += size
-        if part == n_parts:
-            break
-        if not is_text[part]:
-            at = _put_number(target, at, numbers[part, row])
-        elif lengths[part, row] > 0:
-            copy_bytes(target, at, arena, starts[part, row], lengths[part, row])
-            at += lengths[part, row]
-    return at
-
-
-@jit
 def fill_template(
-    arena: Array,
+    target: Array,
     used: int,
+    arena: Array,
     literal: Array,
     bounds: Array,
     is_text: Array,
@@ -112,12 +84,13 @@ def fill_template(
     numbers: Array,
     skip_missing: bool,
 ) -> tuple[Array, int, Array, Array]:
-    """Each row of a template: its literal pieces (``literal[bounds[p]:bounds[p + 1]]``) with
-    part ``p`` after piece ``p``; a part is a text (``starts[p]``, ``lengths[p]``) where
-    ``is_text[p]``, else an integer (``numbers[p]``). A row with a part without text has no
-    text, unless ``skip_missing``: then the part is left out.
+    """Each row of a template, written into ``target`` after its first ``used`` bytes: its
+    literal pieces (``literal[bounds[p]:bounds[p + 1]]``) with part ``p`` after piece ``p``; a
+    part is a text in ``arena`` (``starts[p]``, ``lengths[p]``) where ``is_text[p]``, else an
+    integer (``numbers[p]``). A row with a part without text has no text, unless
+    ``skip_missing``: then the part is left out. ``target`` may be the arena itself.
 
-    Returns the arena, the bytes used in it, and each row's start and length."""
+    Returns the target, the bytes used in it, and each row's start and length."""
     n_rows = starts.shape[1]
     literal_size = bounds[-1] - bounds[0]
     out_start = np.zeros(n_rows, dtype=np.int64)
@@ -126,43 +99,24 @@ def fill_template(
     for row in range(n_rows):
         out_length[row] = _row_size(row, literal_size, is_text, lengths, numbers, skip_missing)
         total += max(out_length[row], 0)
-    arena = room(arena, used, total)
+    target = room(target, used, total)  # parts are read from ``arena``, which is not changed
+    n_parts = len(is_text)
     for row in range(n_rows):
-        if out_length[row] != NO_TEXT:
-            out_start[row] = used
-            used = _write_row(
-                arena, used, arena, row, literal, bounds, is_text, starts, lengths, numbers
-            )
-    return arena, used, out_start, out_length
-
-
-@jit
-def fill_contiguous(
-    arena: Array,
-    literal: Array,
-    bounds: Array,
-    is_text: Array,
-    starts: Array,
-    lengths: Array,
-    numbers: Array,
-    skip_missing: bool,
-) -> tuple[Array, Array]:
-    """As ``fill_template``, into a buffer of its own: the rows one after another, and the
-    offsets of each row in it (Arrow's layout of a column of strings; a row without text is
-    empty)."""
-    n_rows = starts.shape[1]
-    literal_size = bounds[-1] - bounds[0]
-    offsets = np.zeros(n_rows + 1, dtype=np.int64)
-    for row in range(n_rows):
-        size = _row_size(row, literal_size, is_text, lengths, numbers, skip_missing)
-        offsets[row + 1] = offsets[row] + max(size, 0)
-    data = np.empty(offsets[-1], dtype=np.uint8)
-    for row in range(n_rows):
-        if offsets[row + 1] > offsets[row]:
-            _write_row(
-                data, offsets[row], arena, row, literal, bounds, is_text, starts, lengths, numbers
-            )
-    return data, offsets
+        if out_length[row] == NO_TEXT:
+            continue
+        out_start[row] = used
+        for part in range(n_parts + 1):
+            size = bounds[part + 1] - bounds[part]
+            copy_bytes(target, used, literal, bounds[part], size)
+            used += size
+            if part == n_parts:
+                break
+            if not is_text[part]:
+                used = _put_number(target, used, numbers[part, row])
+            elif lengths[part, row] > 0:
+                copy_bytes(target, used, arena, starts[part, row], lengths[part, row])
+                used += lengths[part, row]
+    return target, used, out_start, out_length
 
 
 @jit
