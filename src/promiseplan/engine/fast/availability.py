@@ -14,20 +14,21 @@ answers:
 
 Layout of a row: the minimum of ``P`` over each block (``blocks`` numbers), then an addition
 made to each whole block and not yet counted in its days (``blocks`` numbers), then the days
-(sixteen per block: one cache line of 32-bit numbers). Every operation reads one block of days and
-the row's block summaries, whose addresses are known at once: their cache misses overlap, where
-a walk down a tree waits for one line after the other (the rows of a million order lines are far
-larger than the caches).
+(sixteen per block: one cache line of 32-bit numbers). Every operation reads one block of days
+and the row's block summaries, whose addresses are known at once: their cache misses overlap,
+where a walk down a tree waits for one line after the other (the rows of a million order lines
+are far larger than the caches). Days past the horizon repeat the horizon's projected stock
+(every change within the horizon reaches them too), so they never lower a minimum and
+``last_below`` answers a day past the horizon only where the horizon's day would be its answer.
+An item-location that nothing arrives at is all zeros: its row is never written until a
+decision changes it.
 
 The numbers are 32-bit (``NARROW``), half the memory to read of 64-bit ones, while they are sure
 to fit: none is larger than twice the units moved in or out of the row's stock (a minimum or a
 projected stock is a sum of those moves, a pending addition too, and a day's number is the
 difference of the two), and the state counts those moves (``state.UNITS``). A run whose moves
-outgrow ``NARROW_UNITS`` is planned again on 64-bit rows (``WIDE``). Days past the horizon repeat the horizon's projected stock (every change within the
-horizon reaches them too), so they never lower a minimum and ``last_below`` answers a day past
-the horizon only where the horizon's day would be its answer. An item-location that nothing
-arrives at is all zeros: its row is never written, and its memory never touched, until a
-decision changes it.
+outgrow ``NARROW_UNITS`` is planned again on 64-bit rows (``WIDE``); the same functions serve
+both, compiled for each.
 """
 
 from __future__ import annotations
