@@ -98,3 +98,12 @@ def test_other_errors_are_not_hidden(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(os, "write", full)
     with pytest.raises(OSError, match="No space"), DirectFile(tmp_path / "out.csv") as file:
         file.write(bytes(BUFFER))
+
+
+def test_direct_writes_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROMISEPLAN_DIRECT_WRITES", "0")
+    (data,) = _pieces([BLOCK + 1])
+    with DirectFile(tmp_path / "out.csv") as file:
+        file.write(data)
+        assert not file.direct
+    assert (tmp_path / "out.csv").read_bytes() == data

@@ -9,7 +9,9 @@ run writes do not push other files out of the cache.
 
 Direct writes must start at, and be a whole number of, aligned blocks: the last block is written
 padded and the file cut back to its length. Where the file system refuses direct writes (tmpfs,
-some network file systems, systems without ``O_DIRECT``), the file is written the usual way."""
+some network file systems, systems without ``O_DIRECT``), or ``PROMISEPLAN_DIRECT_WRITES=0`` is
+set (a machine with cheap memory and a slow disk, where the run would wait for the disk), the
+file is written the usual way."""
 
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ class DirectFile:
 
     def __init__(self, path: Path) -> None:
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-        direct = getattr(os, "O_DIRECT", 0)
+        wanted = os.environ.get("PROMISEPLAN_DIRECT_WRITES", "1") != "0"
+        direct = getattr(os, "O_DIRECT", 0) if wanted else 0
         self.direct = bool(direct)
         try:
             self._fd = os.open(path, flags | direct, 0o644)
