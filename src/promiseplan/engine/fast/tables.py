@@ -212,10 +212,10 @@ class Schedule:
         if not self.chunks:
             self.add(np.zeros((0, R_KIND), np.int64), np.zeros(0), pl.Series([], dtype=pl.String))
         problem, book = self.problem, self.book
-        frame = pl.concat(self.chunks).sort("line_rank", maintain_order=True)
+        frame = pl.concat(self.chunks, rechunk=True).sort("line_rank", maintain_order=True)
         deliveries = self._deliveries(
             sorted_by(
-                pl.concat(self.deliveries),
+                pl.concat(self.deliveries, rechunk=True),
                 ["ship", "order_rank", "item_index", "location_index", "mode_index"],
             )
         )
@@ -307,7 +307,7 @@ def _orders(
         [0, 2, 3, 1],
         0,
     )
-    reasons = pl.concat([c[2] for c in chunks])
+    reasons = pl.concat([c[2] for c in chunks], rechunk=True)
     has_reason = summary_row >= 0
     frame = pl.DataFrame(
         {
