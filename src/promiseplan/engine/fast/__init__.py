@@ -17,7 +17,7 @@ from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import decide_orders
 from promiseplan.engine.fast.plans import SupplyPlans
 from promiseplan.engine.fast.reasons import Reasons
-from promiseplan.engine.fast.state import new_state, reference, rows_held
+from promiseplan.engine.fast.state import new_state, reference, within_rows
 from promiseplan.engine.fast.tables import Schedule
 from promiseplan.engine.plan import Plan
 from promiseplan.model.problem import Problem
@@ -71,19 +71,19 @@ def _plan_book(problem: Problem, book: OrderBook, progress: Progress | None, wid
         )
         indexed = index_problem(problem, book, items)
         state = new_state(
-            indexed.arrays, indexed.item_locations, indexed.arrivals, zeros=mapped.result()
+            indexed.arrays,
+            indexed.item_locations,
+            indexed.arrivals,
+            zeros=mapped.result(),
+            wide=wide,
         )
         del mapped  # it holds the stock's rows, which must go once the orders are decided
         ref = reference(state)
         upcoming = deque(kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:AHEAD])
         tables = Tables(problem, book, indexed)
         for k, (_, stop) in enumerate(chunks):
-            try:
-                decided = upcoming.popleft().result()
-            except Exception:  # numbers that no longer fit can lead the decisions anywhere
-                if rows_held(state):
-                    raise
-            if not rows_held(state):
+            decided = within_rows(state, upcoming.popleft().result)
+            if decided is None:
                 for pending in upcoming:
                     pending.cancel()
                 raise _RowsTooNarrow

@@ -165,8 +165,9 @@ class Texts(Columns[Text]):
         in_order = np.argsort(first, kind="stable")
         rank = np.empty_like(in_order)
         rank[in_order] = np.arange(len(in_order))
-        rows = np.argsort(rank[group], kind="stable")
-        bounds = np.searchsorted(rank[group][rows], np.arange(len(unique) + 1))
+        run = rank[group]  # the run of each row: its key's place in the order first seen
+        rows = np.argsort(run, kind="stable")
+        bounds = np.searchsorted(run[rows], np.arange(len(unique) + 1))
         self._arena, self._used, start, length = writing.join_runs(
             self._arena,
             self._used,

@@ -29,7 +29,7 @@ from promiseplan.engine.fast.state import (
     UNITS_PEAK,
     new_state,
     reference,
-    rows_held,
+    within_rows,
 )
 from promiseplan.engine.fast.tables import LINE_STATUS
 from promiseplan.engine.orders import ScheduleLine
@@ -52,12 +52,7 @@ class FastRun:
         self.book = _with_spare_order(book)
         self.indexed = index_problem(network, self.book)
         self._progress = progress
-        try:
-            self._decide(wide=False)
-        except Exception:  # numbers that no longer fit can lead the decisions anywhere
-            if rows_held(self.state):
-                raise
-        if not rows_held(self.state):
+        if within_rows(lambda: self.state, lambda: self._decide(wide=False)) is None:
             self._decide(wide=True)
         ix = self.indexed
         self._regions = {name: i for i, name in enumerate(ix.regions)}
@@ -70,8 +65,9 @@ class FastRun:
         # machine without the cache, compiles) the code the first question would wait for
         promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
 
-    def _decide(self, wide: bool) -> None:
-        """Decide the book's orders on a new state (with 64-bit rows of stock if ``wide``)."""
+    def _decide(self, wide: bool) -> list[tuple[Array, ...]]:
+        """Decide the book's orders on a new state (with 64-bit rows of stock if ``wide``);
+        what each call into the compiled code returned."""
         ix = self.indexed
         self.state = new_state(ix.arrays, ix.item_locations, ix.arrivals, wide=wide)
         self._ref = reference(self.state)
@@ -81,6 +77,7 @@ class FastRun:
             self._parts.append(decide_orders(ix.ref, self._ref, first, stop))
             if self._progress is not None:
                 self._progress(stop, self.decided)
+        return self._parts
 
     def plan(self) -> Plan:
         """The plan of the decided orders, as the state now has it."""
@@ -100,14 +97,14 @@ class FastRun:
         if len(order.lines) > MAX_LINES:
             raise ValueError(f"an order asked about may have at most {MAX_LINES} lines")
         self._place(order)
-        try:
-            count = promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
-        except Exception:  # numbers that no longer fit can lead the decisions anywhere
-            if rows_held(self.state):
-                raise
-        if not rows_held(self.state):  # the question moved too many units for 32-bit rows
+
+        def ask() -> int:
+            return promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
+
+        count = within_rows(lambda: self.state, ask)
+        if count is None:  # the question moved too many units for 32-bit rows
             self._decide(wide=True)
-            count = promise_one(self.indexed.ref, self._ref, self.decided, self._rows, self._cost)
+            count = ask()
         # the state is as before the question: its numbers are those that fitted before
         self.state.counts[UNITS_PEAK] = self.state.counts[UNITS]
         rows = self._rows[:count]

@@ -2,9 +2,9 @@
 nodes, word for word as the reference engine writes them (``engine.orders``).
 
 Written column by column, not sentence by sentence (by compiled code into one buffer, or with
-Python lists for a few rows: ``columns``): a reason is a code, for a line that ships complete with another one a link
-to that line, and a detail. The details of the supply nodes are written level by level from the
-deepest, each node's from its own columns and its supplies' details."""
+Python lists for a few rows: ``columns``): a reason is a code, for a line that ships complete
+with another one a link to that line, and a detail. The details of the supply nodes are written
+level by level from the deepest, each node's from its own columns and its supplies' details."""
 
 from __future__ import annotations
 

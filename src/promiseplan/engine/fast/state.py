@@ -6,13 +6,15 @@ back exactly, and the state carries a version number for the memo of earliest da
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from numba.experimental import structref
 
 from promiseplan.engine.fast.arrays import Array, Arrays, Floats, Ints
 from promiseplan.engine.fast.availability import (
+    NARROW,
     NARROW_UNITS,
     WIDE,
     add_from,
@@ -158,8 +160,9 @@ def new_state(
     where ``wide`` or where the arrivals alone are too many units for 32 bits)."""
     days = arrays.last + 1
     units = int(np.abs(arrivals[:, 2]).sum()) if len(arrivals) else 0
-    if units > NARROW_UNITS and (zeros is None or zeros.dtype != WIDE):
-        wide, zeros = True, None
+    wide = wide or units > NARROW_UNITS
+    if zeros is not None and zeros.dtype != (WIDE if wide else NARROW):
+        zeros = None  # mapped for rows of the other width
     stock = build_stock(rows, days, arrivals, zeros, wide)
     frames = 1024
     return State(
@@ -215,6 +218,27 @@ def _counts(units: int) -> Ints:
 def rows_held(state: State) -> bool:
     """Whether every number of the state's rows of stock has fitted in them so far."""
     return state.stock.dtype == WIDE or int(state.counts[UNITS_PEAK]) <= NARROW_UNITS
+
+
+T = TypeVar("T")
+
+
+def within_rows(state: State | Callable[[], State], decide: Callable[[], T]) -> T | None:
+    """What ``decide`` returns, or None where the rows of stock of the state it decides on
+    (``state``, or what ``state()`` gives after it) no longer held their numbers: whatever it
+    returned or raised then is void (numbers that no longer fit can lead the decisions
+    anywhere)."""
+
+    def held() -> bool:
+        return rows_held(state() if callable(state) else state)
+
+    try:
+        result = decide()
+    except Exception:
+        if held():
+            raise
+        return None
+    return result if held() else None
 
 
 def _cache_lines(rows: int, value: int) -> Ints:

@@ -1,8 +1,8 @@
 """Compiled writing of text for the reasons: rows of UTF-8 bytes in one growing buffer (an
 arena), each row named by its start and length in it (length -1: no text). Templates are
-filled, texts joined and a column made contiguous without a Python object per row.
+filled and texts joined without a Python object per row.
 
-Every function returns the arena it wrote into: a new, larger one when the text did not fit
+Every function returns the buffer it wrote into: a new, larger one when the text did not fit
 (the rows already written are copied into it, at the same places)."""
 
 from __future__ import annotations
