@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import promiseplan.engine.fast as fast
+import promiseplan.engine.fast.book as book
 import promiseplan.engine.fast.plans as plans
 import promiseplan.engine.fast.reasons as reasons
 import promiseplan.engine.fast.tables as tables
@@ -103,7 +104,9 @@ def main() -> None:
     steps = Steps()
     steps.wrap(pipeline, "load_dataset", "read and validate")
     steps.wrap(pipeline, "build_problem", "build network")
-    steps.wrap(fast, "index_problem", "index")
+    steps.wrap(book, "book_from_dataset", "build order book")
+    steps.wrap(fast, "index_network", "index network")
+    steps.wrap(fast, "index_orders", "index orders")
     steps.wrap(fast, "decide_orders", "decisions")
     steps.wrap(fast.Tables, "add", "tables of a chunk")
     steps.wrap(reasons.Reasons, "write", "  reasons")

@@ -198,11 +198,10 @@ def test_ways_chosen_over_lanes_whose_best_comes_last_in_id_order(tmp_path: Path
 
 def _arrived_units(problem: Problem) -> int:
     """Units in stock or on their way before any decision (the rows' first numbers)."""
-    from promiseplan.engine.fast.arrays import index_problem, item_names
+    from promiseplan.engine.fast.arrays import index_problem
     from promiseplan.engine.fast.book import book_of
 
-    book = book_of(problem)
-    indexed = index_problem(problem, book, item_names(problem, book))
+    indexed = index_problem(problem, book_of(problem))
     return int(abs(indexed.arrivals[:, 2]).sum())
 
 

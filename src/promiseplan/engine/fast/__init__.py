@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from promiseplan.engine.fast.arrays import Array, Indexed, index_problem, item_names
+from promiseplan.engine.fast.arrays import Array, Indexed, index_network, index_orders, item_names
 from promiseplan.engine.fast.availability import stock_zeros
 from promiseplan.engine.fast.book import OrderBook, book_of
 from promiseplan.engine.fast.decide import decide_orders
@@ -41,44 +41,51 @@ def plan(problem: Problem, progress: Progress | None = None) -> Plan:
     return plan_book(problem, book_of(problem), progress)
 
 
-def plan_book(problem: Problem, book: OrderBook, progress: Progress | None = None) -> Plan:
+def plan_book(
+    problem: Problem, book: OrderBook | Callable[[], OrderBook], progress: Progress | None = None
+) -> Plan:
     """As ``plan``, with the orders of ``book`` (``problem`` gives the network; its own orders
-    are not read).
+    are not read). ``book`` may be a function that gives it, when it is still being built in
+    another thread: the network is indexed meanwhile.
 
     Orders are decided in chunks by the compiled code in a second thread (it releases the
     interpreter's lock) while this one writes the reasons and the schedule's rows of the chunk
     before: both cores work, and the result is the same as deciding every chunk first. The
     rows of stock are 32-bit while their numbers fit; a run that moves too many units for that
     is planned again on 64-bit rows (``availability``)."""
+    orders = book if callable(book) else lambda: book
     try:
-        return _plan_book(problem, book, progress, wide=False)
+        return _plan_book(problem, orders, progress, wide=False)
     except _RowsTooNarrow:
-        return _plan_book(problem, book, progress, wide=True)
+        return _plan_book(problem, orders, progress, wide=True)
 
 
 class _RowsTooNarrow(Exception):
     """The decisions moved more units than 32-bit rows of stock are sure to hold."""
 
 
-def _plan_book(problem: Problem, book: OrderBook, progress: Progress | None, wide: bool) -> Plan:
-    items = item_names(problem, book)
-    total = len(book)
-    chunks = chunked(total)
+def _plan_book(
+    problem: Problem, orders: Callable[[], OrderBook], progress: Progress | None, wide: bool
+) -> Plan:
+    items = item_names(problem)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="decide") as kernel:
         # the stock's memory is mapped while this thread indexes the problem
         mapped = kernel.submit(
             stock_zeros, len(items) * len(problem.locations), problem.horizon + 1, wide
         )
-        indexed = index_problem(problem, book, items)
+        network = index_network(problem, items)
+        book = orders()
+        indexed = index_orders(network, book)
+        del network
+        zeros = mapped.result() if indexed.items == items else None  # unless the book adds items
+        del mapped
         state = new_state(
-            indexed.arrays,
-            indexed.item_locations,
-            indexed.arrivals,
-            zeros=mapped.result(),
-            wide=wide,
+            indexed.arrays, indexed.item_locations, indexed.arrivals, zeros=zeros, wide=wide
         )
-        del mapped  # it holds the stock's rows, which must go once the orders are decided
+        del zeros  # it holds the stock's rows, which must go once the orders are decided
         ref = reference(state)
+        total = len(book)
+        chunks = chunked(total)
         upcoming = deque(kernel.submit(decide_orders, indexed.ref, ref, *c) for c in chunks[:AHEAD])
         tables = Tables(problem, book, indexed)
         for k, (_, stop) in enumerate(chunks):

@@ -166,27 +166,56 @@ def _ranks(names: list[str]) -> Ints:
     return _int([rank[n] for n in names])
 
 
-def item_names(problem: Problem, book: OrderBook) -> list[str]:
-    """Every item of the network and the book, in index order (``Indexed.items``)."""
-    return sorted(
-        set(problem.items)
-        | set(book.line_items.series.unique().to_list())
-        | {c for ops in problem.operations.values() for op in ops for c, _ in op.components}
-    )
+def item_names(problem: Problem, book: OrderBook | None = None) -> list[str]:
+    """Every item of the network (and of ``book``), in index order (``Indexed.items``)."""
+    named = set(problem.items) | {
+        c for ops in problem.operations.values() for op in ops for c, _ in op.components
+    }
+    if book is not None:
+        named |= set(book.line_items.series.unique().to_list())
+    return sorted(named)
 
 
-def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = None) -> Indexed:
-    """The problem with integer indices for ids; ``items`` is ``item_names(problem, book)``
-    when the caller has it already."""
-    items = item_names(problem, book) if items is None else items
+def _book_modes(book: OrderBook) -> set[str]:
+    return {m for modes in book.modes if modes for m in modes}
+
+
+@dataclass
+class Network:
+    """The part of ``Indexed`` that the orders do not change, indexed before they are read:
+    the fields of ``Arrays`` that describe the network, and the ids behind their indices."""
+
+    problem: Problem
+    items: list[str]
+    locations: list[str]
+    modes: list[str]
+    resources: list[tuple[str, str]]
+    transfer_lanes: list[TransferLane]
+    operations: list[Operation]
+    suppliers: list[Supplier]
+    arrivals: Ints
+    fields: dict[str, Any]
+
+
+def index_problem(problem: Problem, book: OrderBook) -> Indexed:
+    """The problem and the orders of ``book`` with integer indices for ids."""
+    network = index_network(problem, item_names(problem, book), _book_modes(book))
+    return index_orders(network, book)
+
+
+def index_network(
+    problem: Problem, items: list[str] | None = None, more_modes: set[str] | None = None
+) -> Network:
+    """The network with integer indices for ids: ``items`` is ``item_names`` (of the network
+    alone where not given); modes are those of its lanes and ``more_modes``."""
+    items = item_names(problem) if items is None else items
     locations = sorted(problem.locations)
     modes = sorted(
         {lane.mode for lanes in problem.delivery_lanes.values() for lane in lanes}
         | {lane.mode for lanes in problem.transfers_into.values() for lane in lanes}
-        | {m for modes in book.modes if modes for m in modes}
+        | (more_modes or set())
     )
     item_of, loc_of, mode_of = _index(items), _index(locations), _index(modes)
-    masks = {m: _mode_mask(m, mode_of) for m in set(book.modes)}
     n_loc = len(locations)
     days = problem.horizon + 1
 
@@ -196,7 +225,6 @@ def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = N
     n_il = len(items) * n_loc
     closed = _int([problem.locations[loc].closed for loc in locations])
     cutoff = _int([problem.locations[loc].cutoff_hour for loc in locations])
-    per_day = _int([_limit(problem.locations[loc].orders_per_day) for loc in locations])
     next_ship = np.full((n_loc, days + 1), -1, dtype=np.int64)
     for x in range(n_loc):
         for d in range(days - 1, -1, -1):
@@ -217,24 +245,18 @@ def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = N
     res_of = {key: i for i, key in enumerate(resources)}
 
     sp_list, sp_count = _by_item_location(problem.suppliers, il, n_il)
-
-    regions = sorted(set(problem.delivery_lanes) | set(book.regions.series.unique().to_list()))
-    lanes = [lane for r in regions for lane in problem.delivery_lanes.get(r, ())]
-    lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions] + [0]
-    """The last region is every region no lane reaches (an online order may name one)."""
-
-    requested = book.requested.series
-    item_index = _positions(book.line_items.series, items)
     arrivals = _arrivals(problem.stock_events.filter(pl.col("day") < days), items, locations)
 
-    arrays = Arrays(
+    fields = dict(
         last=problem.horizon,
         weekday0=problem.weekday0,
         now_hour=problem.now_hour,
         n_locations=n_loc,
         loc_closed=closed,
         loc_cutoff=cutoff,
-        loc_orders_per_day=per_day,
+        loc_orders_per_day=_int(
+            [_limit(problem.locations[loc].orders_per_day) for loc in locations]
+        ),
         next_ship=next_ship,
         loc_reach=_reach(problem, loc_of),
         tr_ptr=_ptr(tr_count),
@@ -265,6 +287,36 @@ def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = N
         sp_priority=_int([s.priority for s in sp_list]),
         sp_capacity=_int([_limit(s.capacity_per_day) for s in sp_list]),
         sp_name=_ranks([s.id for s in sp_list]),
+    )
+    return Network(
+        problem, items, locations, modes, resources, transfers, op_list, sp_list, arrivals, fields
+    )
+
+
+def index_orders(network: Network, book: OrderBook) -> Indexed:
+    """``network`` and the orders of ``book`` with integer indices for ids. Where the book
+    names items or modes the network does not, the network is indexed again with them (the
+    indices of every id follow the sorted order of all of them)."""
+    problem = network.problem
+    try:
+        item_index = _positions(book.line_items.series, network.items)
+    except pl.exceptions.InvalidOperationError:  # an item only the book names
+        return index_problem(problem, book)
+    book_modes = _book_modes(book)
+    if not book_modes <= set(network.modes):
+        return index_problem(problem, book)
+    mode_of = _index(network.modes)
+    masks = {m: _mode_mask(m, mode_of) for m in set(book.modes)}
+    loc_of = _index(network.locations)
+
+    regions = sorted(set(problem.delivery_lanes) | set(book.regions.series.unique().to_list()))
+    lanes = [lane for r in regions for lane in problem.delivery_lanes.get(r, ())]
+    lane_count = [len(problem.delivery_lanes.get(r, ())) for r in regions] + [0]
+    """The last region is every region no lane reaches (an online order may name one)."""
+
+    requested = book.requested.series
+    arrays = Arrays(
+        **network.fields,
         dl_ptr=_ptr(lane_count),
         dl_location=_int([loc_of[lane.location] for lane in lanes]),
         dl_mode=_int([mode_of[lane.mode] for lane in lanes]),
@@ -284,16 +336,16 @@ def index_problem(problem: Problem, book: OrderBook, items: list[str] | None = N
     return Indexed(
         arrays,
         _reference(arrays),
-        items,
-        locations,
-        modes,
+        network.items,
+        network.locations,
+        network.modes,
         regions,
-        resources,
-        transfers,
-        op_list,
-        sp_list,
+        network.resources,
+        network.transfer_lanes,
+        network.operations,
+        network.suppliers,
         lanes,
-        arrivals,
+        network.arrivals,
     )
 
 
