@@ -225,7 +225,7 @@ def test_runs_that_move_too_many_units_for_32_bit_rows_plan_on_64_bit_rows(
 
     def recorded(*args: object, **kwargs: object) -> fast_state.State:
         state = made(*args, **kwargs)  # type: ignore[arg-type]
-        rows.append(str(state.stock.dtype))
+        rows.append(str(fast_state.stock_rows(state).dtype))
         return state
 
     monkeypatch.setattr(fast, "new_state", recorded)

@@ -208,7 +208,7 @@ def test_online_promises_on_64_bit_rows_of_stock(
     def no_room_left(promiser: Promiser) -> None:
         runs.append(cast(FastRun, promiser.run))
         state = runs[0].state
-        assert state.stock.dtype == np.int32
+        assert fast_state.stock_rows(state).dtype == np.int32
         monkeypatch.setattr(fast_state, "NARROW_UNITS", int(state.counts[fast_state.UNITS]))
 
     if outgrown == "by the run":

@@ -19,6 +19,7 @@ from promiseplan.engine.fast.state import (
     State,
     new_state,
     reference,
+    stock_rows,
 )
 from promiseplan.engine.fast.tentative import release, supply_again, tentative
 from tests.helpers import indexed_problem
@@ -54,7 +55,7 @@ def _content(state: State) -> list[np.ndarray]:
     transfers it adds."""
     log, made, moved = (int(state.counts[k]) for k in (LOG, PRODUCTIONS, TRANSFERS))
     return [
-        state.stock.copy(),
+        stock_rows(state).copy(),
         state.now[:, 0].copy(),
         state.hours.copy(),
         state.purchases.copy(),

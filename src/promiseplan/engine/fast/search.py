@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from promiseplan.engine.fast.arrays import Array, Arrays
-from promiseplan.engine.fast.availability import last_below, read_first
+from promiseplan.engine.fast.availability import read_first
 from promiseplan.engine.fast.compiled import jit, prefetch
 from promiseplan.engine.fast.memo import recall, remember
 from promiseplan.engine.fast.state import (
@@ -25,9 +25,11 @@ from promiseplan.engine.fast.state import (
     TRANSFER,
     UNKNOWN,
     VERSION,
+    WIDE_ROWS,
     State,
     free,
     full,
+    stock_below,
 )
 
 # earliest-day frames
@@ -366,18 +368,26 @@ def _search(
 def _prefetch_sources(a: Arrays, s: State, il: int) -> None:
     """Ask the processor for what the search reads first of each item-location that ``il``'s
     units can come from (its transfer sources and components)."""
+    if s.counts[WIDE_ROWS]:
+        _prefetch_rows(a, s.now, s.wide_stock, il)
+    else:
+        _prefetch_rows(a, s.now, s.stock, il)
+
+
+@jit
+def _prefetch_rows(a: Arrays, now: Array, stock: Array, il: int) -> None:
     L = a.n_locations
     loc, item = il % L, il // L
-    last_block = read_first(s.stock)
+    last_block = read_first(stock)
     for k in range(a.tr_ptr[loc], a.tr_ptr[loc + 1]):
         src = item * L + a.tr_source[k]
-        prefetch(s.now, src, 0)
-        prefetch(s.stock, src, last_block)
+        prefetch(now, src, 0)
+        prefetch(stock, src, last_block)
     for op in range(a.op_ptr[il], a.op_ptr[il + 1]):
         for c in range(a.bom_ptr[op], a.bom_ptr[op + 1]):
             component = a.bom_item[c] * L + loc
-            prefetch(s.now, component, 0)
-            prefetch(s.stock, component, last_block)
+            prefetch(now, component, 0)
+            prefetch(stock, component, last_block)
 
 
 @jit
@@ -504,8 +514,8 @@ def sources(
 def plateau_end(s: State, il: int, start: int, value: int) -> int:
     """The last day of the plateau from ``start`` on, on which ``value`` units are free."""
     if start != 0:
-        return last_below(s.stock, il, value + 1)
+        return stock_below(s, il, value + 1)
     end = s.now[il, NOW_END]
     if end == UNKNOWN:
-        end = s.now[il, NOW_END] = last_below(s.stock, il, value + 1)
+        end = s.now[il, NOW_END] = stock_below(s, il, value + 1)
     return int(end)

@@ -20,6 +20,7 @@ from promiseplan.engine.fast.availability import (
     add_from,
     build_stock,
     free_at,
+    last_below,
     lowest,
 )
 from promiseplan.engine.fast.compiled import Fields, define, jit, register
@@ -39,10 +40,10 @@ KEPT_GENERATION, KEPT_LOG, KEPT_MADE, KEPT_MOVED = 12, 13, 14, 15
 HELD, HELD_MARK = 16, 17
 """The row of ``supplied`` + 1 whose supply is left in place (0: none), and where its changes
 begin in the undo log (``tentative``)."""
-UNITS, UNITS_PEAK = 18, 19
+UNITS, UNITS_PEAK, WIDE_ROWS = 18, 19, 20
 """Units moved in and out of stock by the changes in force (the arrivals before any decision
 included), and the most there ever were: no number in the rows of stock has ever been larger
-than twice the peak (``availability``)."""
+than twice the peak (``availability``); WIDE_ROWS is 1 where the rows are 64-bit."""
 MEMO_SLOTS = 1 << 12
 """Slots of the memo of earliest days: 256 KiB, within a second-level cache. An order asks
 for a few hundred at most; a fuller memo is cleared (see ``memo``)."""
@@ -69,7 +70,12 @@ CODE_STOCK, CODE_LEAD_TIME, CODE_CAPACITY, CODE_MATERIAL = range(4)
 
 class State(NamedTuple):
     stock: Array
-    """Per item-location, projected stock over time in blocks of days (``availability``)."""
+    """Per item-location, projected stock over time in blocks of days (``availability``), in
+    32-bit numbers; no rows where they are 64-bit."""
+    wide_stock: Array
+    """The same in 64-bit numbers, where the state has them (``WIDE_ROWS``); else no rows.
+    Both widths are fields of one state, so that the compiled code is the same for both and
+    only the functions on rows are compiled twice."""
     now: Ints
     """Per item-location, in 16 bytes beside its stock: the units free from day 0 on
     (``NOW_FREE``) and the last day of that first plateau (``NOW_END``: the last day whose
@@ -164,9 +170,11 @@ def new_state(
     if zeros is not None and zeros.dtype != (WIDE if wide else NARROW):
         zeros = None  # mapped for rows of the other width
     stock = build_stock(rows, days, arrivals, zeros, wide)
+    no_rows = np.zeros((0, stock.shape[1]), dtype=NARROW if wide else WIDE)
     frames = 1024
     return State(
-        stock=stock,
+        stock=no_rows if wide else stock,
+        wide_stock=stock if wide else no_rows,
         now=np.stack([_lowest(stock), np.full(rows, UNKNOWN, dtype=np.int64)], axis=1),
         hours=np.zeros((arrays.res_hours.shape[0], days)),
         lane_units=np.zeros((arrays.dl_location.shape[0], days), dtype=np.int64),
@@ -205,19 +213,25 @@ def new_state(
         lanes=np.zeros((max(1, int(np.diff(arrays.dl_ptr).max(initial=0))), 2), dtype=np.int64),
         ways=np.zeros((SCRATCH_WAYS, WAY_FIELDS), dtype=np.int64),
         way_costs=np.zeros(SCRATCH_WAYS),
-        counts=_counts(units),
+        counts=_counts(units, wide),
     )
 
 
-def _counts(units: int) -> Ints:
+def _counts(units: int, wide: bool) -> Ints:
     counts = np.zeros(24, dtype=np.int64)
     counts[UNITS] = counts[UNITS_PEAK] = units
+    counts[WIDE_ROWS] = wide
     return counts
 
 
 def rows_held(state: State) -> bool:
     """Whether every number of the state's rows of stock has fitted in them so far."""
-    return state.stock.dtype == WIDE or int(state.counts[UNITS_PEAK]) <= NARROW_UNITS
+    return bool(state.counts[WIDE_ROWS]) or int(state.counts[UNITS_PEAK]) <= NARROW_UNITS
+
+
+def stock_rows(state: State) -> Array:
+    """The state's rows of stock, in whichever width it has them."""
+    return state.wide_stock if state.counts[WIDE_ROWS] else state.stock
 
 
 T = TypeVar("T")
@@ -283,7 +297,17 @@ def free(s: State, il: int, day: int) -> int:
     going below zero."""
     if day == 0:
         return int(s.now[il, NOW_FREE])
+    if s.counts[WIDE_ROWS]:
+        return free_at(s.wide_stock, il, day)
     return free_at(s.stock, il, day)
+
+
+@jit
+def stock_below(s: State, il: int, bound: int) -> int:
+    """The last day whose projected stock of item-location ``il`` is below ``bound``, or -1."""
+    if s.counts[WIDE_ROWS]:
+        return last_below(s.wide_stock, il, bound)
+    return last_below(s.stock, il, bound)
 
 
 @jit
@@ -296,7 +320,10 @@ def add(s: State, il: int, day: int, quantity: int) -> None:
 
 @jit
 def _add(s: State, il: int, day: int, quantity: int) -> None:
-    s.now[il, NOW_FREE] = add_from(s.stock, il, day, quantity)
+    if s.counts[WIDE_ROWS]:
+        s.now[il, NOW_FREE] = add_from(s.wide_stock, il, day, quantity)
+    else:
+        s.now[il, NOW_FREE] = add_from(s.stock, il, day, quantity)
     s.now[il, NOW_END] = UNKNOWN
 
 
