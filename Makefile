@@ -27,7 +27,7 @@ chromium:
 test: $(STAMP) chromium
 	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(BIN)/promiseplan run src/promiseplan/examples/flowers \
 	  --out $(CURDIR)/.numba_cache/warm-up --engine fast --quiet
-	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(BIN)/python -m pytest -n 2 -p no:cacheprovider --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
