@@ -22,11 +22,14 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
 
-# The fast engine is compiled once (about a minute on a new machine, then cached) before the
-# test workers start, so that they do not both compile it.
+# The fast engine is compiled before the test workers start, so that they do not both compile
+# it (a few minutes on a new machine, then cached): the engine the tests run and, beside it on
+# the second core, the bounds-checked one of tests/integration/test_bounds.py.
 test: $(STAMP) chromium
-	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(BIN)/promiseplan run src/promiseplan/examples/flowers \
-	  --out $(CURDIR)/.numba_cache/warm-up --engine fast --quiet
+	NUMBA_BOUNDSCHECK=1 NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache/bounds-checked \
+	  $(BIN)/python -m tests.warm_up & checked=$$!; \
+	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(BIN)/python -m tests.warm_up; plain=$$?; \
+	wait $$checked && exit $$plain
 	NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(BIN)/python -m pytest -n 2 -p no:cacheprovider --durations=15
 
 lint: $(STAMP)
