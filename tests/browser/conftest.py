@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from promiseplan.cli import example_dataset
 from promiseplan.dataset.load import load_dataset
 from promiseplan.store import import_dataset, list_runs, open_database, upgrade
 from promiseplan.store.keys import create_key
 from tests.helpers import serving
+
+# a page of the cockpit may take seconds to render on a busy two-core machine running both
+# test workers: assertions wait as long as the page's own actions do
+expect.set_options(timeout=20_000)
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
