@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from promiseplan.engine.fast import assemble, chunked
 from promiseplan.engine.fast.arrays import Array, index_problem
 from promiseplan.engine.fast.book import OrderBook, days, texts
 from promiseplan.engine.fast.decide import (
@@ -72,8 +73,7 @@ class FastRun:
         self.state = new_state(ix.arrays, ix.item_locations, ix.arrivals, wide=wide)
         self._ref = reference(self.state)
         self._parts: list[tuple[Array, ...]] = []
-        for first in range(0, self.decided, 2000):
-            stop = min(first + 2000, self.decided)
+        for first, stop in chunked(self.decided):  # the calls of a batch run, in one thread
             self._parts.append(decide_orders(ix.ref, self._ref, first, stop))
             if self._progress is not None:
                 self._progress(stop, self.decided)
@@ -81,8 +81,6 @@ class FastRun:
 
     def plan(self) -> Plan:
         """The plan of the decided orders, as the state now has it."""
-        from promiseplan.engine.fast import assemble
-
         return assemble(
             self.network,
             self._decided_book,
