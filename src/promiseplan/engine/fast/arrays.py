@@ -176,8 +176,9 @@ def item_names(problem: Problem, book: OrderBook | None = None) -> list[str]:
     return sorted(named)
 
 
-def _book_modes(book: OrderBook) -> set[str]:
-    return {m for modes in book.modes if modes for m in modes}
+def _book_modes(allowed: set[frozenset[str] | None]) -> set[str]:
+    """Every mode named among the distinct sets of modes orders allow."""
+    return {m for modes in allowed if modes for m in modes}
 
 
 @dataclass
@@ -199,7 +200,7 @@ class Network:
 
 def index_problem(problem: Problem, book: OrderBook) -> Indexed:
     """The problem and the orders of ``book`` with integer indices for ids."""
-    network = index_network(problem, item_names(problem, book), _book_modes(book))
+    network = index_network(problem, item_names(problem, book), _book_modes(set(book.modes)))
     return index_orders(network, book)
 
 
@@ -302,11 +303,11 @@ def index_orders(network: Network, book: OrderBook) -> Indexed:
         item_index = _positions(book.line_items.series, network.items)
     except pl.exceptions.InvalidOperationError:  # an item only the book names
         return index_problem(problem, book)
-    book_modes = _book_modes(book)
-    if not book_modes <= set(network.modes):
+    allowed = set(book.modes)
+    if not _book_modes(allowed) <= set(network.modes):  # a mode only the book names
         return index_problem(problem, book)
     mode_of = _index(network.modes)
-    masks = {m: _mode_mask(m, mode_of) for m in set(book.modes)}
+    masks = {m: _mode_mask(m, mode_of) for m in allowed}
     loc_of = _index(network.locations)
 
     regions = sorted(set(problem.delivery_lanes) | set(book.regions.series.unique().to_list()))
