@@ -2,12 +2,14 @@
 I/O floor.
 
     .venv/bin/python benchmarks/scale.py 125000 250000 500000 1000000 [--engine fast]
-        [--record FILE LABEL]
+        [--runs N] [--record FILE LABEL]
 
 Datasets are generated once into benchmarks/data/scale-N (seed 1) and reused. Each size runs in
 a fresh process, so its peak resident memory is its own. The I/O floor is measured in the same
 process after the run: reading every input file with polars and writing the run's output tables
-again with polars (same rows, same sizes); run / floor is the figure to drive down. The time
+again with polars (same rows, same sizes); run / floor is the figure to drive down. With --runs N,
+each size runs N times, each in a fresh process, and the run of median time is the one that
+counts (growth, --record): on a shared virtual machine one run says little. The time
 growth per doubling of order lines is printed when sizes double. With the fast engine, loading
 its compiled code (or compiling it, on a machine without the cache) is timed apart, by planning
 the bundled flowers example first in the same process; point NUMBA_CACHE_DIR at an empty folder
@@ -20,6 +22,7 @@ memory costs several microseconds of kernel time.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -108,38 +111,61 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--one":
         print(json.dumps(measure(int(sys.argv[2]), sys.argv[3])))
         return
-    arguments = sys.argv[1:]
-    record, label, engine = None, "reference", "reference"
-    if "--engine" in arguments:
-        at = arguments.index("--engine")
-        engine = arguments[at + 1]
-        del arguments[at : at + 2]
-    if "--record" in arguments:  # --record FILE LABEL: append each result as a line of JSON
-        at = arguments.index("--record")
-        record, label = Path(arguments[at + 1]), arguments[at + 2]
-        del arguments[at : at + 3]
-    sizes = [int(a) for a in arguments] or [10_000]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="*", default=[10_000], metavar="LINES")
+    parser.add_argument("--engine", default="reference")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="runs of each size, each in a fresh process"
+    )
+    parser.add_argument("--record", nargs=2, metavar=("FILE", "LABEL"))
+    options = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
     )
     previous: dict[str, object] | None = None
-    for lines in sizes:
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", str(lines), engine],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        figures = json.loads(done.stdout)
-        print(json.dumps(figures))
-        if record is not None:
+    for lines in options.sizes:
+        runs = [run_one(lines, options.engine) for _ in range(options.runs)]
+        figures = median_run(runs)
+        if options.record is not None:
+            record, label = Path(options.record[0]), options.record[1]
             with record.open("a") as out:
                 stamp = {"date": time.strftime("%Y-%m-%d"), "engine": label}
                 out.write(json.dumps({**stamp, **figures}) + "\n")
         if previous is not None and lines == 2 * int(str(previous["order_lines"])):
-            growth = float(str(figures["total_seconds"])) / float(str(previous["total_seconds"]))
+            growth = total_of(figures) / total_of(previous)
             print(f"  time x{growth:.2f} from {previous['order_lines']} to {lines} lines")
         previous = figures
+
+
+def run_one(lines: int, engine: str) -> dict[str, object]:
+    """The figures of one run of ``lines`` order lines, in a process of its own."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--one", str(lines), engine],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures: dict[str, object] = json.loads(done.stdout)
+    print(json.dumps(figures), flush=True)
+    return figures
+
+
+def total_of(figures: dict[str, object]) -> float:
+    return float(str(figures["total_seconds"]))
+
+
+def median_run(runs: list[dict[str, object]]) -> dict[str, object]:
+    """The run whose total time is the median of ``runs`` (the slower of the middle two of an
+    even number); with several runs, their spread is printed."""
+    ordered = sorted(runs, key=total_of)
+    middle = ordered[len(ordered) // 2]
+    if len(runs) > 1:
+        totals = ", ".join(f"{total_of(r):.2f}" for r in ordered)
+        print(
+            f"  {middle['order_lines']} lines, {len(runs)} runs: median {total_of(middle):.2f} s"
+            f" (all: {totals} s)"
+        )
+    return middle
 
 
 if __name__ == "__main__":
