@@ -1,6 +1,6 @@
 """Where the fast engine's compiled decisions spend their time, function by function.
 
-    .venv/bin/python benchmarks/profile.py [--lines 100000] [--top 25]
+    .venv/bin/python benchmarks/profile.py [--lines 100000] [--top 25] [--annotate FUNCTION]
 
 A child process loads a `scale` dataset (generated once into benchmarks/data/scale-N, seed 1)
 and the compiled code as `benchmarks/decisions.py` does, then decides every order chunk by
@@ -13,7 +13,9 @@ libraries, the kernel). perf starts disabled and is enabled through its control 
 has read the child's memory map (given a minute for it: a process holding a million lines took
 longer than perf's default half second, and its compiled code then went unnamed). Needs Linux
 perf (Debian's linux-perf) and binutils' nm; a function that the compiler inlined counts as
-part of its caller.
+part of its caller. With --annotate (a name as the report prints it, such as search._search),
+the --top instructions of that function that most samples fell on are printed too, each after
+the four before it, from the object code in numba's cache (binutils' objdump).
 """
 
 from __future__ import annotations
@@ -61,9 +63,9 @@ def _short(symbol: str) -> str:
     return ".".join(pieces[-2:]) + (" (entry wrapper)" if wrapper else "")
 
 
-def write_perf_map(dispatcher: Any, path: Path) -> int:
+def write_perf_map(dispatcher: Any, path: Path, object_file: Path | None = None) -> int:
     """Write the perf map of ``dispatcher``'s compiled code (its one signature, loaded from
-    numba's cache); how many functions it names."""
+    numba's cache), and that code to ``object_file`` if given; how many functions it names."""
     from numba.core.registry import cpu_target
 
     signature = dispatcher.signatures[0]
@@ -87,6 +89,8 @@ def write_perf_map(dispatcher: Any, path: Path) -> int:
         if len(fields) == 4 and fields[2] in ("T", "t", "W", "w"):
             symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
     base = next(offset for offset, _, name in symbols if name == entry_name)
+    if object_file is not None:
+        object_file.write_bytes(code)
     with path.open("w") as out:
         for offset, size, name in symbols:
             out.write(f"{entry + offset - base:x} {size:x} {_short(name)}\n")
@@ -101,7 +105,7 @@ def child(lines: int, signals: Path) -> None:
     perf_map = Path(f"/tmp/perf-{os.getpid()}.map")
 
     def map_the_code() -> None:
-        named = write_perf_map(decide_orders, perf_map)
+        named = write_perf_map(decide_orders, perf_map, signals / "decisions.o")
         print(f"{named} compiled functions mapped", file=sys.stderr)
 
     decide_on_signal(lines, signals, map_the_code)
@@ -131,6 +135,61 @@ def report(data: Path, top: int, compiled: set[str]) -> list[tuple[float, str]]:
     return ranked[:top]
 
 
+def annotate(data: Path, object_file: Path, perf_map: list[str], function: str, top: int) -> None:
+    """Print the ``top`` instructions of the compiled ``function`` (``module.name``, as the
+    report names it) that most samples fell on, each with the instructions before it: a
+    sample usually falls on the instruction after the one that waited (a load that missed
+    the cache, say). Variants of one function are counted as one."""
+    places = {}  # address in the process -> (variant's symbol in the object code, its start)
+    for line in perf_map:
+        address, _, name = line.split(" ", 2)
+        if name == function:
+            places[int(address, 16)] = name
+    if not places:
+        raise SystemExit(f"no compiled function named {function}")
+    table = subprocess.run(["nm", "-S", str(object_file)], capture_output=True, text=True).stdout
+    starts = {}  # the object code's offset of each variant, by its size, matched to the map
+    sizes = {
+        int(line.split(" ", 2)[1], 16): int(address, 16)
+        for line in perf_map
+        for address in [line.split(" ", 1)[0]]
+        if line.split(" ", 2)[2] == function
+    }
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and _short(fields[3]) == function and int(fields[1], 16) in sizes:
+            starts[sizes[int(fields[1], 16)]] = (int(fields[0], 16), int(fields[1], 16))
+    script = subprocess.run(
+        ["perf", "script", "-i", str(data), "-F", "ip,sym"], capture_output=True, text=True
+    ).stdout
+    counts: dict[int, int] = defaultdict(int)
+    total = 0
+    for line in script.splitlines():
+        fields = line.split()
+        if len(fields) < 2 or fields[1] != function:
+            continue
+        ip = int(fields[0], 16)
+        for start, (offset, size) in starts.items():
+            if start <= ip < start + size:
+                counts[offset + ip - start] += 1
+                total += 1
+    listing = subprocess.run(
+        ["objdump", "-d", "--no-show-raw-insn", str(object_file)], capture_output=True, text=True
+    ).stdout
+    code: dict[int, str] = {}
+    for line in listing.splitlines():
+        match = re.match(r"\s*([0-9a-f]+):\s+(.*)$", line)
+        if match:  # a jump's target named by its address only: numba's names are long
+            code[int(match.group(1), 16)] = re.sub(r"\s*<[^>]*>", "", match.group(2))
+    addresses = sorted(code)
+    print(f"{total} samples in {function}; its hottest instructions:")
+    for address, count in sorted(counts.items(), key=lambda item: -item[1])[:top]:
+        at = addresses.index(address) if address in code else 0
+        print(f"{100 * count / total:6.2f} %  at {address:x}")
+        for before in addresses[max(0, at - 4) : at + 1]:
+            print(f"            {before:x}: {code[before]}")
+
+
 def _opened_by(recorder: subprocess.Popen[bytes], control: Path) -> int:
     """``control`` opened for writing once perf has opened it; stops if perf ends first (it
     cannot attach, say), where a blocking open would wait forever."""
@@ -148,6 +207,9 @@ def _opened_by(recorder: subprocess.Popen[bytes], control: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--annotate", metavar="FUNCTION", help="the hottest instructions of one compiled function"
+    )
     arguments = parse_or_run_child(parser, child)
     if arguments is None:
         return
@@ -185,6 +247,8 @@ def main() -> None:
         recorder.wait()
         perf_map = Path(f"/tmp/perf-{pid}.map").read_text().splitlines()
         ranked = report(data, arguments.top, {line.split(" ", 2)[2] for line in perf_map})
+        if arguments.annotate:
+            annotate(data, signals / "decisions.o", perf_map, arguments.annotate, arguments.top)
         (signals / "reported").write_text("")
         process.wait()
         seconds = (signals / "done").read_text()
