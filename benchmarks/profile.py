@@ -63,6 +63,16 @@ def _short(symbol: str) -> str:
     return ".".join(pieces[-2:]) + (" (entry wrapper)" if wrapper else "")
 
 
+def _functions(table: str) -> list[tuple[int, int, str]]:
+    """Offset, size and name of each function in ``nm -S``'s table of an object file."""
+    symbols = []
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and fields[2] in ("T", "t", "W", "w"):
+            symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
+    return symbols
+
+
 def write_perf_map(dispatcher: Any, path: Path, object_file: Path | None = None) -> int:
     """Write the perf map of ``dispatcher``'s compiled code (its one signature, loaded from
     numba's cache), and that code to ``object_file`` if given; how many functions it names."""
@@ -83,11 +93,7 @@ def write_perf_map(dispatcher: Any, path: Path, object_file: Path | None = None)
         table = subprocess.run(
             ["nm", "-S", handle.name], capture_output=True, text=True, check=True
         ).stdout
-    symbols = []
-    for line in table.splitlines():
-        fields = line.split()
-        if len(fields) == 4 and fields[2] in ("T", "t", "W", "w"):
-            symbols.append((int(fields[0], 16), int(fields[1], 16), fields[3]))
+    symbols = _functions(table)
     base = next(offset for offset, _, name in symbols if name == entry_name)
     if object_file is not None:
         object_file.write_bytes(code)
@@ -140,25 +146,14 @@ def annotate(data: Path, object_file: Path, perf_map: list[str], function: str, 
     report names it) that most samples fell on, each with the instructions before it: a
     sample usually falls on the instruction after the one that waited (a load that missed
     the cache, say). Variants of one function are counted as one."""
-    places = {}  # address in the process -> (variant's symbol in the object code, its start)
-    for line in perf_map:
-        address, _, name = line.split(" ", 2)
-        if name == function:
-            places[int(address, 16)] = name
-    if not places:
-        raise SystemExit(f"no compiled function named {function}")
     table = subprocess.run(["nm", "-S", str(object_file)], capture_output=True, text=True).stdout
-    starts = {}  # the object code's offset of each variant, by its size, matched to the map
-    sizes = {
-        int(line.split(" ", 2)[1], 16): int(address, 16)
-        for line in perf_map
-        for address in [line.split(" ", 1)[0]]
-        if line.split(" ", 2)[2] == function
-    }
-    for line in table.splitlines():
-        fields = line.split()
-        if len(fields) == 4 and _short(fields[3]) == function and int(fields[1], 16) in sizes:
-            starts[sizes[int(fields[1], 16)]] = (int(fields[0], 16), int(fields[1], 16))
+    # the map was written from this table, symbol by symbol in the same order
+    starts: dict[int, tuple[int, int]] = {}  # address in the process -> offset in the code, size
+    for (offset, size, name), line in zip(_functions(table), perf_map, strict=True):
+        if _short(name) == function:
+            starts[int(line.split(" ", 1)[0], 16)] = (offset, size)
+    if not starts:
+        raise SystemExit(f"no compiled function named {function}")
     script = subprocess.run(
         ["perf", "script", "-i", str(data), "-F", "ip,sym"], capture_output=True, text=True
     ).stdout
@@ -184,8 +179,8 @@ def annotate(data: Path, object_file: Path, perf_map: list[str], function: str, 
     addresses = sorted(code)
     print(f"{total} samples in {function}; its hottest instructions:")
     for address, count in sorted(counts.items(), key=lambda item: -item[1])[:top]:
-        at = addresses.index(address) if address in code else 0
         print(f"{100 * count / total:6.2f} %  at {address:x}")
+        at = addresses.index(address) if address in code else -1
         for before in addresses[max(0, at - 4) : at + 1]:
             print(f"            {before:x}: {code[before]}")
 
