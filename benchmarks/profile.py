@@ -141,12 +141,16 @@ def report(data: Path, top: int, compiled: set[str]) -> list[tuple[float, str]]:
     return ranked[:top]
 
 
-def annotate(data: Path, object_file: Path, perf_map: list[str], function: str, top: int) -> None:
-    """Print the ``top`` instructions of the compiled ``function`` (``module.name``, as the
-    report names it) that most samples fell on, each with the instructions before it: a
+def annotate(
+    data: Path, object_file: Path, perf_map: list[str], function: str, top: int
+) -> list[str]:
+    """The ``top`` instructions of the compiled ``function`` (``module.name``, as the report
+    names it) that most samples fell on, each with the instructions before it: a
     sample usually falls on the instruction after the one that waited (a load that missed
     the cache, say). Variants of one function are counted as one."""
-    table = subprocess.run(["nm", "-S", str(object_file)], capture_output=True, text=True).stdout
+    table = subprocess.run(
+        ["nm", "-S", str(object_file)], capture_output=True, text=True, check=True
+    ).stdout
     # the map was written from this table, symbol by symbol in the same order
     starts: dict[int, tuple[int, int]] = {}  # address in the process -> offset in the code, size
     for (offset, size, name), line in zip(_functions(table), perf_map, strict=True):
@@ -169,7 +173,10 @@ def annotate(data: Path, object_file: Path, perf_map: list[str], function: str, 
                 counts[offset + ip - start] += 1
                 total += 1
     listing = subprocess.run(
-        ["objdump", "-d", "--no-show-raw-insn", str(object_file)], capture_output=True, text=True
+        ["objdump", "-d", "--no-show-raw-insn", str(object_file)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     code: dict[int, str] = {}
     for line in listing.splitlines():
@@ -177,12 +184,12 @@ def annotate(data: Path, object_file: Path, perf_map: list[str], function: str, 
         if match:  # a jump's target named by its address only: numba's names are long
             code[int(match.group(1), 16)] = re.sub(r"\s*<[^>]*>", "", match.group(2))
     addresses = sorted(code)
-    print(f"{total} samples in {function}; its hottest instructions:")
+    lines = [f"{total} samples in {function}; its hottest instructions:"]
     for address, count in sorted(counts.items(), key=lambda item: -item[1])[:top]:
-        print(f"{100 * count / total:6.2f} %  at {address:x}")
+        lines.append(f"{100 * count / total:6.2f} %  at {address:x}")
         at = addresses.index(address) if address in code else -1
-        for before in addresses[max(0, at - 4) : at + 1]:
-            print(f"            {before:x}: {code[before]}")
+        lines += [f"            {b:x}: {code[b]}" for b in addresses[max(0, at - 4) : at + 1]]
+    return lines
 
 
 def _opened_by(recorder: subprocess.Popen[bytes], control: Path) -> int:
@@ -242,14 +249,19 @@ def main() -> None:
         recorder.wait()
         perf_map = Path(f"/tmp/perf-{pid}.map").read_text().splitlines()
         ranked = report(data, arguments.top, {line.split(" ", 2)[2] for line in perf_map})
+        hottest = []
         if arguments.annotate:
-            annotate(data, signals / "decisions.o", perf_map, arguments.annotate, arguments.top)
+            hottest = annotate(
+                data, signals / "decisions.o", perf_map, arguments.annotate, arguments.top
+            )
         (signals / "reported").write_text("")
         process.wait()
         seconds = (signals / "done").read_text()
     print(f"{arguments.lines} lines decided in {seconds} s under perf; share of samples:")
     for share, name in ranked:
         print(f"{share:6.2f} %  {name}")
+    for line in hottest:
+        print(line)
 
 
 if __name__ == "__main__":
