@@ -200,8 +200,9 @@ class Network:
 
 def index_problem(problem: Problem, book: OrderBook) -> Indexed:
     """The problem and the orders of ``book`` with integer indices for ids."""
-    network = index_network(problem, item_names(problem, book), _book_modes(set(book.modes)))
-    return index_orders(network, book)
+    allowed = set(book.modes)
+    network = index_network(problem, item_names(problem, book), _book_modes(allowed))
+    return _with_orders(network, book, allowed)
 
 
 def index_network(
@@ -298,12 +299,16 @@ def index_orders(network: Network, book: OrderBook) -> Indexed:
     """``network`` and the orders of ``book`` with integer indices for ids. Where the book
     names items or modes the network does not, the network is indexed again with them (the
     indices of every id follow the sorted order of all of them)."""
+    return _with_orders(network, book, set(book.modes))
+
+
+def _with_orders(network: Network, book: OrderBook, allowed: set[frozenset[str] | None]) -> Indexed:
+    """``index_orders``, with the distinct sets of modes the book's orders allow."""
     problem = network.problem
     try:
         item_index = _positions(book.line_items.series, network.items)
     except pl.exceptions.InvalidOperationError:  # an item only the book names
         return index_problem(problem, book)
-    allowed = set(book.modes)
     if not _book_modes(allowed) <= set(network.modes):  # a mode only the book names
         return index_problem(problem, book)
     mode_of = _index(network.modes)
