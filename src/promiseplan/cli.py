@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +15,7 @@ from rich.table import Table
 
 from promiseplan.dataset.issues import DatasetError
 from promiseplan.dataset.load import load_dataset
+from promiseplan.examples import example_dataset
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -92,8 +92,22 @@ def _plan(
 ) -> None:
     from promiseplan.pipeline import run as run_pipeline
 
-    progress = Progress(
-        TextColumn("planning orders"),
+    with _refused(), _planning(quiet) as (progress, stage):
+        result = run_pipeline(
+            dataset, out, now, horizon_days, progress=progress, engine=engine, stage=stage
+        )
+    if not quiet:
+        _summary(result.plan.kpis, result.seconds, out)
+
+
+@contextmanager
+def _planning(
+    quiet: bool,
+) -> Iterator[tuple[Callable[[int, int], None], Callable[[str], None]]]:
+    """A progress bar for a run: what it does now (compiling or loading the fast engine,
+    planning orders) and the orders planned so far."""
+    bar = Progress(
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -101,18 +115,12 @@ def _plan(
         disable=quiet,
         transient=True,
     )
-    with _refused(), progress:
-        task = progress.add_task("plan", total=None)
-        result = run_pipeline(
-            dataset,
-            out,
-            now,
-            horizon_days,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-            engine=engine,
+    with bar:
+        task = bar.add_task("planning orders", total=None)
+        yield (
+            lambda done, total: bar.update(task, completed=done, total=total),
+            lambda doing: bar.update(task, description=doing),
         )
-    if not quiet:
-        _summary(result.plan.kpis, result.seconds, out)
 
 
 def _summary(kpis: dict[str, object], seconds: dict[str, float], out: Path) -> None:
@@ -158,7 +166,10 @@ def promise(
         lines = tuple((item, int(quantity)) for item, quantity in (x.split(":") for x in line))
         wanted = None if requested_date is None else date.fromisoformat(requested_date)
         data = load_dataset(dataset)
-        promiser = Promiser(data, resolve_settings(data, now, horizon_days))
+        with errors.status("planning the open orders") as status:
+            promiser = Promiser(
+                data, resolve_settings(data, now, horizon_days), stage=status.update
+            )
         answer = promiser.promise(Request(customer, lines, wanted, ship_complete=not split))
     console.print(f"[bold]{answer.status}[/] {answer.promised_date or ''}  {answer.reason}")
     columns = ("line", "item", "quantity", "status", "promised_date", "ship_from", "mode")
@@ -357,8 +368,8 @@ def db_run(
 
     engine = _database(database)
     try:
-        with _refused():
-            run_id, result = run_stored(engine, now, horizon_days)
+        with _refused(), _planning(quiet=False) as (progress, stage):
+            run_id, result = run_stored(engine, now, horizon_days, progress, stage=stage)
     except RunInProgress as error:
         errors.print(f"[bold red]not started:[/] {error}")
         raise typer.Exit(3) from error
@@ -462,11 +473,6 @@ def serve(
         cadence.stop()
 
 
-def example_dataset() -> Path:
-    """The bundled flower-shop example."""
-    return Path(str(resources.files("promiseplan") / "examples" / "flowers"))
-
-
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output files.")] = Path(
@@ -478,6 +484,35 @@ def demo(
     console.print(f"Planning the bundled flower-shop example ({source})")
     _plan(source, out, None, None, quiet=False)
     console.print("Open [bold]confirmations.csv[/] for every promise and its reason.")
+
+
+@app.command("compile")
+def compile_engine(
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Only say whether it is compiled (exit code 1 if not); compile nothing."
+        ),
+    ] = False,
+) -> None:
+    """Compile the fast engine for this processor into its cache now, instead of in the first
+    run that needs it (runs of 20,000 order lines or more, and online promises on them): a few
+    minutes once per machine and version; later runs load it in about a second."""
+    from promiseplan.machine_code import cache_folder, is_cached, prepare
+
+    if check:
+        cached = is_cached()
+        state = "compiled" if cached else "not compiled"
+        console.print(
+            f"fast engine {state} for this processor; cache: {cache_folder()}", soft_wrap=True
+        )
+        raise typer.Exit(0 if cached else 1)
+    with errors.status("looking in the cache") as status:
+        ready = prepare(status.update)
+    done = "compiled" if ready.compiled else "already compiled, loaded"
+    console.print(
+        f"fast engine {done} in {ready.seconds:.1f} s; cache: {ready.folder}", soft_wrap=True
+    )
 
 
 def main() -> None:  # pragma: no cover

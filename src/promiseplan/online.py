@@ -12,6 +12,7 @@ from promiseplan.engine.fast.book import book_from_dataset
 from promiseplan.engine.fast.online import FastRun
 from promiseplan.engine.plan import order_rows
 from promiseplan.engine.reference import Progress, Run
+from promiseplan.machine_code import Stage, prepare
 from promiseplan.model.build import build_problem, customer_rows, order_from_row
 from promiseplan.model.problem import Order, OrderLine
 from promiseplan.model.settings import Settings
@@ -52,7 +53,10 @@ class Promiser:
         settings: Settings,
         progress: Progress | None = None,
         engine: str = "auto",
+        stage: Stage | None = None,
     ) -> None:
+        """``stage`` hears what is being done (compiling or loading the fast engine, planning
+        the open orders)."""
         from promiseplan.pipeline import ENGINES, FAST_FROM_LINES
 
         if engine not in ENGINES:
@@ -62,6 +66,9 @@ class Promiser:
         if engine == "fast" or (
             engine == "auto" and dataset["order_lines"].height >= FAST_FROM_LINES
         ):
+            prepare(stage)
+            if stage is not None:
+                stage("planning the open orders")
             self.problem = build_problem(dataset, settings, with_orders=False)
             self.run = FastRun(self.problem, book_from_dataset(dataset, settings), progress)
         else:

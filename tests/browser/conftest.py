@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from promiseplan.cli import example_dataset
 from promiseplan.dataset.load import load_dataset
+from promiseplan.examples import example_dataset
 from promiseplan.store import import_dataset, list_runs, open_database, upgrade
 from promiseplan.store.keys import create_key
 from tests.helpers import serving

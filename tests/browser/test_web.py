@@ -11,8 +11,8 @@ import zipfile
 
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
-from promiseplan.cli import example_dataset
 from promiseplan.dataset.schema import REASON_CODES
+from promiseplan.examples import example_dataset
 from tests.browser.conftest import Shop, no_sideways_scroll, screenshot
 
 

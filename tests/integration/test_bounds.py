@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from promiseplan.cli import example_dataset
 from promiseplan.dataset.load import load_dataset
+from promiseplan.examples import example_dataset
 from promiseplan.generate import generate
 from promiseplan.online import Promiser, Request
 from promiseplan.pipeline import resolve_settings, run

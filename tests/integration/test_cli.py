@@ -7,8 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from promiseplan.cli import app, example_dataset
+from promiseplan.cli import app
 from promiseplan.dataset.load import load_dataset
+from promiseplan.examples import example_dataset
 from promiseplan.generate import generate
 
 runner = CliRunner()
