@@ -465,12 +465,28 @@ def serve(
         cadence_every = parse_every(every)
         clock = system_clock if now is None else clock_from(parse_now(now))
     engine = _database(database)
+    note = not_compiled_note()
+    if note:
+        errors.print(f"[yellow]note:[/] {note}")
     cadence = Cadence(engine, cadence_every, NetworkNotifier(smtp_host, smtp_port), clock)
     cadence.start()
     try:
         uvicorn.run(create_app(engine, clock, cadence), host=host, port=port)
     finally:
         cadence.stop()
+
+
+def not_compiled_note() -> str | None:
+    """What a service's first run would wait for, unless the fast engine is compiled."""
+    from promiseplan.machine_code import is_cached
+
+    if is_cached():
+        return None
+    return (
+        "the fast engine is not compiled for this machine yet: the first run, and the first "
+        "online promises, on 20,000 order lines or more compile it (minutes); "
+        "`promiseplan compile` does it ahead"
+    )
 
 
 @app.command()

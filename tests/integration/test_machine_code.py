@@ -11,9 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytest import MonkeyPatch
 from typer.testing import CliRunner
 
-from promiseplan.cli import app
+from promiseplan.cli import app, not_compiled_note
 from promiseplan.generate import generate
 from promiseplan.machine_code import LOADING, cache_folder, entry_points, is_cached, prepare
 from tests.conftest import WORKED_EXAMPLE
@@ -141,3 +142,13 @@ def test_a_fast_run_times_the_engine_apart_and_says_what_it_does(tmp_path: Path)
     reference = run(WORKED_EXAMPLE, None, engine="reference", stage=told.append)
     assert "load fast engine" not in reference.seconds
     assert told[-1] == "planning orders"
+
+
+def test_a_service_is_told_when_its_first_run_will_compile(monkeypatch: MonkeyPatch) -> None:
+    import promiseplan.machine_code
+
+    prepare()
+    assert not_compiled_note() is None
+    monkeypatch.setattr(promiseplan.machine_code, "is_cached", lambda: False)
+    note = not_compiled_note()
+    assert note is not None and "`promiseplan compile` does it ahead" in note

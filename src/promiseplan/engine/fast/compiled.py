@@ -319,8 +319,27 @@ def jit(function: F) -> F:
     """Compiled with numba, cached on disk; no recursion (numba cannot cache it). Divisions
     follow numpy's rules: no check for a zero divisor (the engine never divides by zero: counts
     of locations, lot sizes and quantities are positive), which numba's default checks on
-    every integer division and remainder in the search loops."""
-    return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
+    every integer division and remainder in the search loops.
+
+    Called from compiled code with a constant argument, numba would compile the function
+    again for that constant's value (and everything it calls, for the constants it passes on):
+    here it is compiled once for the constant's type, and inlining lets the compiler fold the
+    constant where the function is small."""
+    dispatcher = numba.njit(cache=True, nogil=True, error_model="numpy")(function)
+    dispatcher.get_call_template = _for_types(  # type: ignore[method-assign,assignment]
+        dispatcher.get_call_template
+    )
+    return cast(F, dispatcher)
+
+
+def _for_types(template: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """A dispatcher's ``get_call_template`` that compiles for the types of constants."""
+
+    def get_call_template(args: Any, kws: Any) -> Any:
+        plain = {name: types.unliteral(kind) for name, kind in kws.items()}
+        return template(tuple(types.unliteral(kind) for kind in args), plain)
+
+    return get_call_template
 
 
 @intrinsic
