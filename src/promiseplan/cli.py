@@ -512,8 +512,8 @@ def compile_engine(
     ] = False,
 ) -> None:
     """Compile the fast engine for this processor into its cache now, instead of in the first
-    run that needs it (runs of 20,000 order lines or more, and online promises on them): a few
-    minutes once per machine and version; later runs load it in about a second."""
+    run that needs it (runs of 20,000 order lines or more, and online promises on them): a minute
+    or two, once per machine and version of the engine; later runs load it in under a second."""
     from promiseplan.machine_code import cache_folder, is_cached, prepare
 
     if check:

@@ -57,15 +57,11 @@ class Promiser:
     ) -> None:
         """``stage`` hears what is being done (compiling or loading the fast engine, planning
         the open orders)."""
-        from promiseplan.pipeline import ENGINES, FAST_FROM_LINES
+        from promiseplan.pipeline import plans_fast
 
-        if engine not in ENGINES:
-            raise ValueError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
         self.dataset, self.settings = dataset, settings
         self.run: Run | FastRun
-        if engine == "fast" or (
-            engine == "auto" and dataset["order_lines"].height >= FAST_FROM_LINES
-        ):
+        if plans_fast(dataset, engine):
             prepare(stage)
             if stage is not None:
                 stage("planning the open orders")

@@ -35,6 +35,15 @@ engine is done before the fast one would have loaded its compiled code (the firs
 machine compiles it, about a minute, and caches it)."""
 
 
+def plans_fast(dataset: Dataset, engine: str) -> bool:
+    """Whether ``engine`` (one of ENGINES) plans ``dataset`` with the fast engine."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    return engine == "fast" or (
+        engine == "auto" and dataset["order_lines"].height >= FAST_FROM_LINES
+    )
+
+
 def plan_dataset(
     dataset: Dataset,
     settings: Settings,
@@ -47,12 +56,8 @@ def plan_dataset(
     (tests compare them). The times of getting the fast engine's machine code ready (when it
     plans), of building the problem and of planning go to ``seconds``; ``stage`` hears what
     is being done."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
     timing = {} if seconds is None else seconds
-    fast = engine == "fast" or (
-        engine == "auto" and dataset["order_lines"].height >= FAST_FROM_LINES
-    )
+    fast = plans_fast(dataset, engine)
     if fast:
         ready = prepare(stage)
         timing[ready.phase] = ready.seconds

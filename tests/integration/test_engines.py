@@ -22,6 +22,7 @@ from promiseplan.engine.plan import Plan
 from promiseplan.generate import generate
 from promiseplan.model.build import build_problem
 from promiseplan.model.problem import Problem
+from promiseplan.online import Promiser
 from promiseplan.pipeline import resolve_settings
 from tests.helpers import plan_folder
 from tests.strategies import datasets
@@ -103,6 +104,9 @@ def test_an_unknown_engine_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown engine 'turbo'" in result.output
     assert not (tmp_path / "out").exists()
+    data = load_dataset(tmp_path / "data")
+    with pytest.raises(ValueError, match="unknown engine 'turbo'"):
+        Promiser(data, resolve_settings(data), engine="turbo")
 
 
 def test_the_compiled_cache_is_named_after_every_compiled_module() -> None:
