@@ -1,6 +1,8 @@
 # Two commands do all the set-up: `make demo` and `make test` create .venv and install into it.
-# pip installs uv, and uv the project with its pinned dependencies (the same versions pip picks,
-# in a fifth of the time: 21 s instead of 74 s on a 2-core machine).
+# pip installs uv, and uv the project with its pinned dependencies: the same versions pip picks,
+# in half the time (37 s instead of 74 s on a 2-core machine). Byte-compiled as pip does: where
+# PYTHONDONTWRITEBYTECODE is set, every process would otherwise compile its imports again
+# (2-4 s each).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +14,7 @@ UV := uv==0.13.9
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip '$(UV)'
-	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
