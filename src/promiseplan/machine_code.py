@@ -80,11 +80,12 @@ def prepare(stage: Stage | None = None) -> Readiness:
     functions = entry_points()
     misses = sum(len(f.stats.cache_misses) for f in functions)
     started = time.perf_counter()
-    if is_cached():
+    cached = [cached_signatures(function) for function in functions]
+    if all(cached):
         if stage is not None:
             stage(LOADING)
-        for function in functions:
-            for signature in cached_signatures(function):
+        for function, signatures in zip(functions, cached, strict=True):
+            for signature in signatures:
                 function.compile(signature)
     else:
         if stage is not None:
