@@ -11,6 +11,7 @@ import hashlib
 import operator
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -18,7 +19,7 @@ from typing import Any, TypeVar, cast
 import numba
 from llvmlite import ir
 from numba import types
-from numba.core import cgutils
+from numba.core import cgutils, codegen
 from numba.core.datamodel import models
 from numba.core.datamodel.registry import default_manager
 from numba.core.extending import (
@@ -333,13 +334,38 @@ def jit(function: F) -> F:
 
 
 def _for_types(template: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """A dispatcher's ``get_call_template`` that compiles for the types of constants."""
+    """A dispatcher's ``get_call_template`` that compiles for the types of constants (it is
+    how compiled code calling the function compiles it: ``_optimize_once``)."""
 
     def get_call_template(args: Any, kws: Any) -> Any:
         plain = {name: types.unliteral(kind) for name, kind in kws.items()}
-        return template(tuple(types.unliteral(kind) for kind in args), plain)
+        depth = getattr(_callees, "depth", 0)
+        _callees.depth = depth + 1
+        try:
+            return template(tuple(types.unliteral(kind) for kind in args), plain)
+        finally:
+            _callees.depth = depth
 
     return get_call_template
+
+
+_callees = threading.local()
+"""How deep this thread is in compiling functions for compiled code that calls them."""
+_optimize_module = codegen.CPUCodeLibrary._optimize_final_module
+
+
+def _optimize_once(library: codegen.CPUCodeLibrary) -> None:
+    """numba optimises each compiled function's module with the modules of every function it
+    calls linked in, and those were optimised the same way: code deep in the engine was
+    optimised once per level of the calls above it (a third of compiling). Here a module is
+    optimised only when Python called its function: the modules of the functions it calls
+    are optimised there, all at once (they keep the function-level optimisation numba gives
+    every function)."""
+    if not getattr(_callees, "depth", 0):
+        _optimize_module(library)
+
+
+codegen.CPUCodeLibrary._optimize_final_module = _optimize_once  # type: ignore[method-assign]
 
 
 @intrinsic
