@@ -15,9 +15,9 @@ its compiled code (or compiling it, on a machine without the cache) is timed apa
 run, as `promiseplan compile` does it (numba_compile_seconds, numba_compiled_now); point
 NUMBA_CACHE_DIR at an empty folder to measure the cold compile. On Linux, the run's steal time
 (CPU time the host gave to other machines while this one's was ready) is printed too: on a
-shared virtual machine it tells a slow run of the host from a slow run of the code. So do the run's CPU time, in the process and in the
-kernel on its behalf, and its page faults: on a virtual machine each first touch of a page of
-memory costs several microseconds of kernel time.
+shared virtual machine it tells a slow run of the host from a slow run of the code. So do the
+run's CPU time, in the process and in the kernel on its behalf, and its page faults: on a
+virtual machine each first touch of a page of memory costs several microseconds of kernel time.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def test_fast_engine_stays_within_its_arrays(tmp_path: Path) -> None:
     environment = {
         **os.environ,
         "NUMBA_BOUNDSCHECK": "1",
-        "NUMBA_OPT": "1",  # compiled a third faster than at numba's default (3); tests only
+        "NUMBA_OPT": "1",  # compiles in 77 s instead of 90 s at numba's default (3); tests only
         # numba's cache does not tell code compiled with checks from code without
         "NUMBA_CACHE_DIR": str(ROOT / ".numba_cache" / "bounds-checked"),
     }
