@@ -17,8 +17,12 @@ On a processor whose features differ from those valgrind reports (AVX-512, say),
 would not find the compiled code in numba's cache and would compile it under valgrind, which
 takes hours: `--generic` compiles (once) and counts code for a generic x86-64 processor
 instead (NUMBA_CPU_NAME=generic), the same key in and out of valgrind; `--cpu NAME` does the
-same for a processor LLVM names (`haswell`: AVX2, which valgrind runs). Their counts are not
-comparable with counts of code compiled for the host, nor with each other. Code that relies on
+same for a processor LLVM names (`haswell`: AVX2, which valgrind runs). numba's key also holds
+the processor's features, some of which valgrind hides from the child (seen: adx, sha, vaes,
+clwb and 13 more): with `--generic` or `--cpu`, the features numba sees outside valgrind are
+named to both children (NUMBA_CPU_FEATURES, unless already set), so that the child under
+valgrind counts the code the first child cached, not code it compiled itself for fewer
+features. Counts for different processors are not comparable with each other. Code that relies on
 vector instructions to be fast counts more for the generic processor (it has no 64-bit vector
 minimum) than for the machines the engine runs on: compare such versions with `--cpu haswell`.
 """
@@ -44,6 +48,13 @@ def child(lines: int, signals: Path) -> None:
     (signals / "digest").write_text(digest)
 
 
+def _host_features() -> str:
+    """The processor features numba compiles for on this machine (outside valgrind)."""
+    from numba.core.registry import cpu_target
+
+    return str(cpu_target.target_context.codegen().magic_tuple()[2])
+
+
 def _control(switch: str, pid: int) -> None:
     subprocess.run(["callgrind_control", "-i", switch, str(pid)], check=True, capture_output=True)
 
@@ -60,6 +71,7 @@ def main() -> None:
     cpu = "generic" if arguments.generic else arguments.cpu
     if cpu:
         environment["NUMBA_CPU_NAME"] = cpu
+        environment.setdefault("NUMBA_CPU_FEATURES", _host_features())
     child_command = [sys.executable, __file__, "--lines", str(arguments.lines), "--child"]
     if cpu:
         with tempfile.TemporaryDirectory() as folder:  # compiled natively into the cache first
