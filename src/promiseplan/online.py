@@ -12,7 +12,7 @@ from promiseplan.engine.fast.book import book_from_dataset
 from promiseplan.engine.fast.online import FastRun
 from promiseplan.engine.plan import order_rows
 from promiseplan.engine.reference import Progress, Run
-from promiseplan.machine_code import Stage, prepare
+from promiseplan.machine_code import Stage
 from promiseplan.model.build import build_problem, customer_rows, order_from_row
 from promiseplan.model.problem import Order, OrderLine
 from promiseplan.model.settings import Settings
@@ -57,12 +57,11 @@ class Promiser:
     ) -> None:
         """``stage`` hears what is being done (compiling or loading the fast engine, planning
         the open orders)."""
-        from promiseplan.pipeline import plans_fast
+        from promiseplan.pipeline import fast_engine_ready
 
         self.dataset, self.settings = dataset, settings
         self.run: Run | FastRun
-        if plans_fast(dataset, engine):
-            prepare(stage)
+        if fast_engine_ready(dataset, engine, stage) is not None:
             if stage is not None:
                 stage("planning the open orders")
             self.problem = build_problem(dataset, settings, with_orders=False)

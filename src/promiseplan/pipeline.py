@@ -22,7 +22,7 @@ from promiseplan.dataset.read import ROW
 from promiseplan.dataset.write import write_outputs
 from promiseplan.engine.plan import Plan
 from promiseplan.engine.reference import plan as reference_plan
-from promiseplan.machine_code import Stage, prepare
+from promiseplan.machine_code import Readiness, Stage, prepare
 from promiseplan.model.build import build_problem
 from promiseplan.model.settings import PRIORITY_KEYS, Settings, parse_now
 
@@ -44,6 +44,12 @@ def plans_fast(dataset: Dataset, engine: str) -> bool:
     )
 
 
+def fast_engine_ready(dataset: Dataset, engine: str, stage: Stage | None) -> Readiness | None:
+    """Loads (or compiles) the fast engine's machine code when ``engine`` plans ``dataset``
+    with it; None when the reference engine plans it."""
+    return prepare(stage) if plans_fast(dataset, engine) else None
+
+
 def plan_dataset(
     dataset: Dataset,
     settings: Settings,
@@ -57,15 +63,14 @@ def plan_dataset(
     plans), of building the problem and of planning go to ``seconds``; ``stage`` hears what
     is being done."""
     timing = {} if seconds is None else seconds
-    fast = plans_fast(dataset, engine)
-    if fast:
-        ready = prepare(stage)
+    ready = fast_engine_ready(dataset, engine, stage)
+    if ready is not None:
         timing[ready.phase] = ready.seconds
     if stage is not None:
         stage("planning orders")
     mark = time.perf_counter()
     with fewer_collections():
-        if fast:
+        if ready is not None:
             from promiseplan.engine.fast import plan_book
             from promiseplan.engine.fast.book import book_from_dataset
 
