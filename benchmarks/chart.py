@@ -5,7 +5,8 @@
 
 Each line of the figures file is one `benchmarks/scale.py` result (order_lines, total_seconds,
 peak_rss_mib, and the engine version it measured: one colour per engine version, a solid line
-for its time and a dotted one for its memory). The picture is rendered by plotly through kaleido with Debian's chromium.
+for its time and a dotted one for its memory); figures of other datasets than `scale` (frePPLe's
+models) are left out of the picture. The picture is rendered by plotly through kaleido with Debian's chromium.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from plotly.subplots import make_subplots
 def main() -> None:
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
     rows = [json.loads(line) for line in source.read_text().splitlines() if line.strip()]
+    rows = [r for r in rows if r.get("dataset", "scale").startswith("scale")]
     rows.sort(key=lambda r: r["order_lines"])
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     engines = sorted({r.get("engine", "reference") for r in rows})

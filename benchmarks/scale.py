@@ -1,10 +1,13 @@
-"""Plan `scale` datasets end to end and print the time of each phase, the peak memory and the
-I/O floor.
+"""Plan `scale` datasets (and frePPLe's demo models) end to end and print the time of each phase,
+the peak memory and the I/O floor.
 
     .venv/bin/python benchmarks/scale.py 125000 250000 500000 1000000 [--engine fast]
         [--runs N] [--record FILE LABEL]
+    .venv/bin/python benchmarks/scale.py frepple-distribution frepple-manufacturing
 
-Datasets are generated once into benchmarks/data/scale-N (seed 1) and reused. Each size runs in
+Datasets are generated once into benchmarks/data/scale-N (seed 1) and reused; the frePPLe demo
+models are converted once (`promiseplan import frepple`, their open demands, else all) from
+../shared/data/frepple (or PROMISEPLAN_FREPPLE_DATA) into benchmarks/data/frepple-NAME. Each size runs in
 a fresh process, so its peak resident memory is its own. The I/O floor is measured in the same
 process after the run: reading every input file with polars and writing the run's output tables
 again with polars (same rows, same sizes); run / floor is the figure to drive down. With --runs N,
@@ -27,6 +30,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +42,13 @@ if TYPE_CHECKING:
     import polars as pl
 
 HERE = Path(__file__).parent
+FREPPLE = Path(
+    os.environ.get("PROMISEPLAN_FREPPLE_DATA", HERE.parent.parent / "shared" / "data" / "frepple")
+)
+FREPPLE_MODELS = {
+    "frepple-distribution": "distribution_demo",
+    "frepple-manufacturing": "manufacturing_demo",
+}
 
 
 def io_floor(data: Path, tables: dict[str, pl.DataFrame]) -> float:
@@ -63,8 +74,41 @@ def stolen_seconds() -> float | None:
     return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else None
 
 
-def measure(lines: int, engine: str) -> dict[str, object]:
-    from promiseplan.generate import generate
+def dataset_folder(name: str) -> Path:
+    """The dataset ``name`` (order lines of a `scale` dataset, or one of FREPPLE_MODELS), made
+    once into benchmarks/data: written into a folder of its own and renamed when complete, so
+    that an interrupted run leaves no half-written dataset to be reused."""
+    data = HERE / "data" / (name if name in FREPPLE_MODELS else f"scale-{name}")
+    if data.is_dir():
+        return data
+    from promiseplan.generate.tables import write_tables
+
+    part = data.with_name(f"{data.name}.part")
+    shutil.rmtree(part, ignore_errors=True)
+    if name in FREPPLE_MODELS:
+        from promiseplan.importers.frepple import convert, read_fixture
+
+        fixture = FREPPLE / f"{FREPPLE_MODELS[name]}.json"
+        if not fixture.is_file():
+            raise SystemExit(f"no frePPLe model at {fixture} (set PROMISEPLAN_FREPPLE_DATA)")
+        write_tables(convert(read_fixture(fixture)).tables, part)
+    else:
+        from promiseplan.generate import generate
+
+        generate("scale", part, int(name), seed=1)
+    part.rename(data)
+    return data
+
+
+def dataset_name(text: str) -> str:
+    """A command-line dataset: a number of order lines or the name of a frePPLe demo model."""
+    if text in FREPPLE_MODELS or (text.isdigit() and int(text) > 0):
+        return text
+    names = ", ".join(FREPPLE_MODELS)
+    raise argparse.ArgumentTypeError(f"'{text}' is neither a number of order lines nor {names}")
+
+
+def measure(name: str, engine: str) -> dict[str, object]:
     from promiseplan.machine_code import prepare
     from promiseplan.pipeline import run
 
@@ -73,10 +117,8 @@ def measure(lines: int, engine: str) -> dict[str, object]:
         ready = prepare()
         compile_seconds, compiled_now = round(ready.seconds, 3), ready.compiled
 
-    data = HERE / "data" / f"scale-{lines}"
-    if not (data / "order_lines.csv").exists():
-        generate("scale", data, lines, seed=1)
-    out = HERE / "data" / f"scale-{lines}-out"
+    data = dataset_folder(name)
+    out = data.with_name(f"{data.name}-out")
     steal_before = stolen_seconds()
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
@@ -89,7 +131,8 @@ def measure(lines: int, engine: str) -> dict[str, object]:
         stolen = round(steal_after - steal_before, 2)
     floor = io_floor(data, result.plan.tables)
     return {
-        "order_lines": lines,
+        "dataset": data.name,
+        "order_lines": result.dataset["order_lines"].height,
         "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
         "total_seconds": round(total, 3),
         "io_floor_seconds": round(floor, 3),
@@ -110,10 +153,17 @@ def measure(lines: int, engine: str) -> dict[str, object]:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--one":
-        print(json.dumps(measure(int(sys.argv[2]), sys.argv[3])))
+        print(json.dumps(measure(sys.argv[2], sys.argv[3])))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", type=int, nargs="*", default=[10_000], metavar="LINES")
+    parser.add_argument(
+        "datasets",
+        type=dataset_name,
+        nargs="*",
+        default=["10000"],
+        metavar="LINES|MODEL",
+        help=f"order lines of a scale dataset, or a frePPLe model: {', '.join(FREPPLE_MODELS)}",
+    )
     parser.add_argument("--engine", default="reference")
     parser.add_argument(
         "--runs", type=int, default=1, help="runs of each size, each in a fresh process"
@@ -124,24 +174,27 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}"
     )
     previous: dict[str, object] | None = None
-    for lines in options.sizes:
-        runs = [run_one(lines, options.engine) for _ in range(options.runs)]
+    for name in options.datasets:
+        runs = [run_one(name, options.engine) for _ in range(options.runs)]
         figures = median_run(runs)
         if options.record is not None:
             record, label = Path(options.record[0]), options.record[1]
             with record.open("a") as out:
                 stamp = {"date": time.strftime("%Y-%m-%d"), "engine": label}
                 out.write(json.dumps({**stamp, **figures}) + "\n")
-        if previous is not None and lines == 2 * int(str(previous["order_lines"])):
+        if name in FREPPLE_MODELS:
+            previous = None
+            continue
+        if previous is not None and int(name) == 2 * int(str(previous["order_lines"])):
             growth = total_of(figures) / total_of(previous)
-            print(f"  time x{growth:.2f} from {previous['order_lines']} to {lines} lines")
+            print(f"  time x{growth:.2f} from {previous['order_lines']} to {name} lines")
         previous = figures
 
 
-def run_one(lines: int, engine: str) -> dict[str, object]:
-    """The figures of one run of ``lines`` order lines, in a process of its own."""
+def run_one(name: str, engine: str) -> dict[str, object]:
+    """The figures of one run of dataset ``name``, in a process of its own."""
     done = subprocess.run(
-        [sys.executable, __file__, "--one", str(lines), engine],
+        [sys.executable, __file__, "--one", name, engine],
         check=True,
         capture_output=True,
         text=True,
@@ -163,7 +216,7 @@ def median_run(runs: list[dict[str, object]]) -> dict[str, object]:
     if len(runs) > 1:
         totals = ", ".join(f"{total_of(r):.2f}" for r in ordered)
         print(
-            f"  {middle['order_lines']} lines, {len(runs)} runs: median {total_of(middle):.2f} s"
+            f"  {middle['dataset']}, {len(runs)} runs: median {total_of(middle):.2f} s"
             f" (all: {totals} s)"
         )
     return middle
