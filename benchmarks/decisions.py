@@ -24,26 +24,22 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmark_data import dataset_folder
+
 from promiseplan.dataset.load import load_dataset
 from promiseplan.engine.fast import chunked
 from promiseplan.engine.fast.arrays import Array, Indexed, index_problem
 from promiseplan.engine.fast.book import book_from_dataset
 from promiseplan.engine.fast.decide import decide_orders
 from promiseplan.engine.fast.state import State, new_state, reference
-from promiseplan.generate import generate
 from promiseplan.model.build import build_problem
 from promiseplan.pipeline import resolve_settings
-
-HERE = Path(__file__).parent
 
 
 def prepare(lines: int) -> tuple[Indexed, list[tuple[int, int]]]:
     """The indexed problem of the `scale` dataset of ``lines`` order lines (generated once) and
     its chunks of orders as a run decides them, with the compiled code loaded."""
-    data = HERE / "data" / f"scale-{lines}"
-    if not (data / "order_lines.csv").exists():
-        generate("scale", data, lines, seed=1)
-    dataset = load_dataset(data)
+    dataset = load_dataset(dataset_folder(str(lines)))
     settings = resolve_settings(dataset)
     network = build_problem(dataset, settings, with_orders=False)
     book = book_from_dataset(dataset, settings)

@@ -13,16 +13,13 @@ import argparse
 import random
 import statistics
 import time
-from pathlib import Path
 
 import polars as pl
+from benchmark_data import dataset_folder
 
 from promiseplan.dataset.load import load_dataset
-from promiseplan.generate import generate
 from promiseplan.online import Promiser, Request
 from promiseplan.pipeline import resolve_settings
-
-HERE = Path(__file__).parent
 
 
 def main() -> None:
@@ -31,10 +28,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=10_000)
     parser.add_argument("--engine", default="auto", help="auto, fast or reference")
     args = parser.parse_args()
-    data = HERE / "data" / f"scale-{args.lines}"
-    if not (data / "order_lines.csv").exists():
-        generate("scale", data, args.lines, seed=1)
-    dataset = load_dataset(data)
+    dataset = load_dataset(dataset_folder(str(args.lines)))
     started = time.perf_counter()
     promiser = Promiser(dataset, resolve_settings(dataset), engine=args.engine)
     print(f"run of {args.lines} order lines: {time.perf_counter() - started:.1f} s")

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmark_data import dataset_folder
+
 import promiseplan.engine.fast as fast
 import promiseplan.engine.fast.book as book
 import promiseplan.engine.fast.plans as plans
@@ -29,9 +31,6 @@ import promiseplan.engine.fast.reasons as reasons
 import promiseplan.engine.fast.tables as tables
 from promiseplan import pipeline
 from promiseplan.dataset import write
-from promiseplan.generate import generate
-
-HERE = Path(__file__).parent
 
 
 class Steps:
@@ -93,9 +92,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--engine", default="fast")
     options = parser.parse_args()
-    data = HERE / "data" / f"scale-{options.lines}"
-    if not (data / "order_lines.csv").exists():
-        generate("scale", data, options.lines, seed=1)
+    data = dataset_folder(str(options.lines))
     # the compiled code is loaded before the run, as a service that runs every two hours has it
     with tempfile.TemporaryDirectory() as out:
         pipeline.run(
