@@ -5,13 +5,12 @@ the peak memory and the I/O floor.
         [--runs N] [--record FILE LABEL]
     .venv/bin/python benchmarks/scale.py frepple-distribution frepple-manufacturing
 
-Datasets are generated once into benchmarks/data/scale-N (seed 1) and reused; the frePPLe demo
-models are converted once (`promiseplan import frepple`, their open demands, else all) from
-../shared/data/frepple (or PROMISEPLAN_FREPPLE_DATA) into benchmarks/data/frepple-NAME. Each size runs in
-a fresh process, so its peak resident memory is its own. The I/O floor is measured in the same
+Datasets are made once into benchmarks/data and reused (`benchmark_data.py`: scale-N, seed 1;
+frepple-NAME converted from ../shared/data/frepple). Each dataset runs in a fresh process, so
+its peak resident memory is its own. The I/O floor is measured in the same
 process after the run: reading every input file with polars and writing the run's output tables
 again with polars (same rows, same sizes); run / floor is the figure to drive down. With --runs N,
-each size runs N times, each in a fresh process, and the run of median time is the one that
+each dataset runs N times, each in a fresh process, and the run of median time is the one that
 counts (growth, --record): on a shared virtual machine one run says little. The time
 growth per doubling of order lines is printed when sizes double. With the fast engine, loading
 its compiled code (or compiling it, on a machine without the cache) is timed apart, before the
@@ -124,7 +123,7 @@ def main() -> None:
     )
     parser.add_argument("--engine", default="reference")
     parser.add_argument(
-        "--runs", type=int, default=1, help="runs of each size, each in a fresh process"
+        "--runs", type=int, default=1, help="runs of each dataset, each in a fresh process"
     )
     parser.add_argument("--record", nargs=2, metavar=("FILE", "LABEL"))
     options = parser.parse_args()
